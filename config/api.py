@@ -1,0 +1,46 @@
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from shiyu.accounts.api import router as accounts_router
+from shiyu.cases.api import router as cases_router
+from shiyu.core.api import bearer
+from shiyu.core.errors import DomainError
+from shiyu.geo.api import router as geo_router
+from shiyu.intake.api import router as intake_router
+
+api = NinjaAPI(title="Shiyu API", version="1", urls_namespace="api", auth=bearer,
+               description="Cases, workflow actions and reference data of a Shiyu city.")
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    body = {"code": exc.code, "message": str(exc.message)}
+    if exc.field:
+        body["field"] = exc.field
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request, exc: NinjaValidationError):
+    fields = [".".join(str(p) for p in err.get("loc", [])[1:]) for err in exc.errors]
+    return api.create_response(request, {"code": "invalid", "message": _("The input is not valid."),
+                                         "fields": fields, "detail": exc.errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request, exc):
+    return api.create_response(request, {"code": "unauthorized", "message": _("Please sign in.")},
+                               status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
+
+
+api.add_router("", accounts_router)
+api.add_router("", geo_router)
+api.add_router("", intake_router)
+api.add_router("", cases_router)

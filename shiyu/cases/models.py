@@ -1,0 +1,168 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shiyu.cases.workflow import State
+
+
+class Category(models.Model):
+    """Three-level category tree (e.g. 城乡建设 › 市容管理 › 占道经营)."""
+
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    code = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100, blank=True)
+    level = models.PositiveSmallIntegerField(default=1)
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # The unit that usually handles it; the dispatcher sees it as the suggestion.
+    default_department = models.ForeignKey("accounts.Department", null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
+    ack_hours = models.PositiveIntegerField(default=24)
+    complete_days = models.PositiveIntegerField(default=15)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        HELP = "help", _("Request for help")
+        INQUIRY = "inquiry", _("Inquiry")
+        SUGGESTION = "suggestion", _("Suggestion")
+        REPORT = "report", _("Report")
+        PRAISE = "praise", _("Praise")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web portal")
+        API = "api", _("API")
+        OPEN311 = "open311", _("Open311")
+        HOTLINE = "hotline", _("Hotline")
+        IMPORT = "import", _("Import")
+        RECEPTION = "reception", _("Reception day")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+        CRITICAL = "critical", _("Critical")
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+        UNREACHABLE = "unreachable", _("Unreachable")
+
+    STATE_CHOICES = [
+        (State.SUBMITTED.value, _("Submitted")),
+        (State.ACCEPTED.value, _("Accepted")),
+        (State.DISPATCHED.value, _("Dispatched")),
+        (State.IN_PROGRESS.value, _("In progress")),
+        (State.REPLIED.value, _("Replied")),
+        (State.CLOSED.value, _("Closed")),
+        (State.REOPENED.value, _("Reopened")),
+        (State.REJECTED.value, _("Rejected")),
+        (State.MERGED.value, _("Merged")),
+    ]
+
+    code = models.CharField(max_length=16, unique=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COMPLAINT)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="cases")
+    area = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="cases")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
+    external_ref = models.CharField(max_length=64, blank=True, default="",
+                                    help_text=_("The source system's id (hotline ticket number)."))
+    # Personal data: serves only the person who gave it (see accounts.policies "view_contact").
+    contact_name = models.CharField(max_length=100, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_email = models.CharField(max_length=254, blank=True)
+    submitter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="submitted_cases")
+
+    state = models.CharField(max_length=16, choices=STATE_CHOICES, default=State.SUBMITTED,
+                             db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    lead_department = models.ForeignKey("accounts.Department", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="lead_cases")
+    assisting_departments = models.ManyToManyField("accounts.Department", blank=True,
+                                                   related_name="assisting_cases")
+    suggested_department = models.ForeignKey("accounts.Department", null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="+")
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_cases")
+    reply_text = models.TextField(blank=True)
+    satisfaction = models.CharField(max_length=16, choices=Satisfaction.choices, blank=True)
+    reopen_count = models.PositiveIntegerField(default=0)
+    transfer_count = models.PositiveIntegerField(default=0)
+    urge_count = models.PositiveIntegerField(default=0)
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    is_problem = models.BooleanField(default=False, db_index=True)
+    first_contact = models.BooleanField(default=False)
+    extension_pending_days = models.PositiveIntegerField(null=True, blank=True)
+
+    submitted_at = models.DateTimeField(db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    ack_due_at = models.DateTimeField(null=True, blank=True)
+    reply_due_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+
+    # jieba tokens of title, body and address, indexed by FTS5 / tsvector (see migrations).
+    search_tokens = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["state", "submitted_at"]),
+            models.Index(fields=["lead_department", "state"]),
+            models.Index(fields=["area", "state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_ref"],
+                                    condition=~models.Q(external_ref=""),
+                                    name="uniq_case_external_ref"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class CaseEvent(models.Model):
+    """Append-only: one row per action on a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    is_public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action}"

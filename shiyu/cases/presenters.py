@@ -1,0 +1,92 @@
+"""Shapes of a case for the outside world, shared by the API, pages and CLI. Reads only."""
+
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from shiyu.cases import selectors
+from shiyu.cases.models import Case, CaseEvent
+
+
+def _ref(obj) -> dict | None:
+    if obj is None:
+        return None
+    name = obj.name_en if get_language() == "en" and getattr(obj, "name_en", "") else obj.name
+    return {"id": obj.pk, "code": obj.code, "name": name}
+
+
+def case_dict(case: Case, *, actor: Any) -> dict:
+    contact = None
+    if selectors.case_can_view_contact(actor=actor, case=case) and (
+            case.contact_name or case.contact_phone or case.contact_email):
+        contact = {"name": selectors.mask_name(case.contact_name),
+                   "phone": selectors.mask_phone(case.contact_phone),
+                   "email": ("***@" + case.contact_email.split("@")[-1]) if case.contact_email else ""}
+    return {
+        "id": case.pk, "code": case.code, "title": case.title, "body": case.body, "kind": case.kind,
+        "channel": case.channel, "urgency": case.urgency, "state": case.state, "version": case.version,
+        "category": _ref(case.category), "area": _ref(case.area),
+        "lead_department": _ref(case.lead_department),
+        "assisting_departments": [_ref(d) for d in case.assisting_departments.all()],
+        "suggested_department": _ref(case.suggested_department),
+        "address": case.address,
+        "location": {"lat": case.latitude, "lon": case.longitude} if case.latitude is not None else None,
+        "reply_text": case.reply_text, "satisfaction": case.satisfaction,
+        "reopen_count": case.reopen_count, "transfer_count": case.transfer_count,
+        "urge_count": case.urge_count, "escalation_level": case.escalation_level,
+        "is_problem": case.is_problem, "first_contact": case.first_contact,
+        "extension_pending_days": case.extension_pending_days, "merged_into": case.merged_into_id,
+        "contact_masked": contact,
+        "submitted_at": case.submitted_at, "updated_at": case.updated_at,
+        "accepted_at": case.accepted_at, "dispatched_at": case.dispatched_at,
+        "acknowledged_at": case.acknowledged_at, "replied_at": case.replied_at,
+        "closed_at": case.closed_at, "ack_due_at": case.ack_due_at, "reply_due_at": case.reply_due_at,
+        "actions": selectors.case_actions_for_user(actor=actor, case=case),
+    }
+
+
+def action_label(action: str) -> str:
+    labels = {
+        "submit": _("Submitted"), "accept": _("Accepted"), "reject": _("Not accepted"),
+        "merge": _("Merged with another case"), "answer": _("Answered"),
+        "dispatch": _("Sent to the responsible department"), "acknowledge": _("Department took it on"),
+        "return": _("Returned to the dispatcher"), "transfer": _("Transferred"), "reply": _("Replied"),
+        "follow_up": _("Follow-up"), "close": _("Closed"), "reopen": _("Reopened"),
+        "extend_request": _("Extension requested"), "extend_approve": _("Extension approved"),
+        "extend_deny": _("Extension refused"), "urge": _("Urged"), "escalate": _("Escalated"),
+        "comment": _("Comment"),
+    }
+    return labels.get(action, action)
+
+
+def state_label(state: str) -> str:
+    return str(dict(Case.STATE_CHOICES).get(state, state))
+
+
+def public_event(event: CaseEvent, case: Case) -> dict:
+    """A timeline entry a resident may see: no staff names, no internal notes, no PII."""
+    text = ""
+    if event.action in ("reply", "answer"):
+        text = event.data.get("text", "")
+    elif event.action == "reject":
+        text = event.note
+    elif event.action in ("dispatch", "transfer"):
+        text = event.data.get("lead_name", "")
+    elif event.action == "follow_up":
+        text = str(dict(Case.Satisfaction.choices).get(event.data.get("satisfaction", ""), ""))
+    elif event.action == "merge":
+        text = event.data.get("target_code", "")
+    return {"action": event.action, "label": action_label(event.action), "at": event.created_at,
+            "text": text}
+
+
+def track_dict(case: Case) -> dict:
+    return {
+        "code": case.code, "title": case.title, "kind": case.kind, "state": case.state,
+        "state_label": state_label(case.state), "submitted_at": case.submitted_at,
+        "category": (_ref(case.category) or {}).get("name") if case.category else None,
+        "department": (_ref(case.lead_department) or {}).get("name") if case.lead_department else None,
+        "reply_text": case.reply_text,
+        "timeline": [public_event(e, case) for e in selectors.case_public_events(case)],
+    }

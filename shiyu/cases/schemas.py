@@ -1,0 +1,151 @@
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+
+class Ref(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class Location(Schema):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class ContactIn(Schema):
+    name: str = Field("", max_length=100)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+
+
+class CaseIn(Schema):
+    title: str = Field(max_length=1000)
+    body: str = Field(max_length=20000)
+    kind: str = "complaint"
+    category: int | str | None = None
+    area: int | str | None = None
+    location: Location | None = None
+    address: str = Field("", max_length=1000)
+    urgency: str = "normal"
+    contact: ContactIn | None = None
+
+
+class CaseCreatedOut(Schema):
+    id: int
+    code: str
+    state: str
+    title: str
+    kind: str
+    submitted_at: datetime
+    track_url: str
+
+
+class CaseOut(Schema):
+    id: int
+    code: str
+    title: str
+    body: str
+    kind: str
+    channel: str
+    urgency: str
+    state: str
+    version: int
+    category: Ref | None
+    area: Ref | None
+    lead_department: Ref | None
+    assisting_departments: list[Ref]
+    suggested_department: Ref | None
+    address: str
+    location: Location | None
+    reply_text: str
+    satisfaction: str
+    reopen_count: int
+    transfer_count: int
+    urge_count: int
+    escalation_level: int
+    is_problem: bool
+    first_contact: bool
+    extension_pending_days: int | None
+    merged_into: int | None
+    contact_masked: dict | None
+    submitted_at: datetime
+    updated_at: datetime
+    accepted_at: datetime | None
+    dispatched_at: datetime | None
+    acknowledged_at: datetime | None
+    replied_at: datetime | None
+    closed_at: datetime | None
+    ack_due_at: datetime | None
+    reply_due_at: datetime | None
+    actions: list[str]
+
+
+class CaseListOut(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[CaseOut]
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    from_state: str
+    to_state: str
+    actor: str | None
+    note: str
+    data: dict
+    is_public: bool
+    created_at: datetime
+
+
+class ActionIn(Schema):
+    version: int | None = None
+    note: str | None = Field(None, max_length=20000)
+    reason: str | None = Field(None, max_length=20000)
+    text: str | None = Field(None, max_length=20000)
+    comment: str | None = Field(None, max_length=20000)
+    lead_department: int | None = None
+    assisting_departments: list[int] | None = None
+    satisfaction: Literal["satisfied", "unsatisfied", "unreachable"] | None = None
+    target: int | None = None
+    days: int | None = None
+
+
+class ContactOut(Schema):
+    name: str
+    phone: str
+    email: str
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    level: int
+    parent_id: int | None
+
+
+class TrackEvent(Schema):
+    action: str
+    label: str
+    at: datetime
+    text: str
+
+
+class TrackOut(Schema):
+    code: str
+    title: str
+    kind: str
+    state: str
+    state_label: str
+    submitted_at: datetime
+    category: str | None
+    department: str | None
+    reply_text: str
+    timeline: list[TrackEvent]

@@ -1,0 +1,157 @@
+"""Reads of cases, always scoped by the actor: what they may not see is "not found"."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from shiyu.accounts import policies
+from shiyu.cases import workflow
+from shiyu.cases.models import Case, CaseEvent, Category
+from shiyu.cases.search import apply_search
+from shiyu.core import errors
+
+# Queues of the workbench: name → (states, roles that work it).
+QUEUES: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    "to_accept": (("submitted",), frozenset({"operator"})),
+    "to_dispatch": (("accepted", "reopened"), frozenset({"dispatcher"})),
+    "to_acknowledge": (("dispatched",), frozenset({"handler", "unithead"})),
+    "in_progress": (("in_progress",), frozenset({"handler", "unithead"})),
+    "to_follow_up": (("replied",), frozenset({"operator"})),
+    "supervision": (("dispatched", "in_progress", "reopened"), frozenset({"supervisor", "leader"})),
+    "all": ((), frozenset()),
+}
+
+
+@dataclass
+class CaseFilters:
+    queue: str = ""
+    states: list[str] = field(default_factory=list)
+    kind: str = ""
+    channel: str = ""
+    category: int | None = None
+    area: int | None = None
+    department: int | None = None
+    q: str = ""
+    problem: bool | None = None
+    overdue: bool | None = None
+
+    def apply(self, qs: QuerySet[Case]) -> QuerySet[Case]:
+        if self.queue and self.queue in QUEUES and QUEUES[self.queue][0]:
+            qs = qs.filter(state__in=QUEUES[self.queue][0])
+        if self.states:
+            qs = qs.filter(state__in=self.states)
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        if self.channel:
+            qs = qs.filter(channel=self.channel)
+        if self.category:
+            path = Category.objects.filter(pk=self.category).values_list("path", flat=True).first()
+            qs = qs.filter(category__path__startswith=path) if path else qs.none()
+        if self.area:
+            from shiyu.geo.selectors import area_get
+
+            area = area_get(pk=self.area)
+            qs = qs.filter(area__path__startswith=area.path) if area else qs.none()
+        if self.department:
+            qs = qs.filter(Q(lead_department_id=self.department) | Q(
+                pk__in=Case.assisting_departments.through.objects.filter(
+                    department_id=self.department).values("case_id")))
+        if self.problem is not None:
+            qs = qs.filter(is_problem=self.problem)
+        if self.q:
+            qs = apply_search(qs, self.q)
+        return qs
+
+
+def _assisting_q(path: str) -> Q:
+    return Q(pk__in=Case.assisting_departments.through.objects.filter(
+        department__path__startswith=path).values("case_id"))
+
+
+def visible_cases_q(actor: Any) -> Q:
+    return policies.visible_q(actor, area_field="area__path", lead_field="lead_department__path",
+                              owner_field="submitter_id", assisting_q=_assisting_q)
+
+
+def case_list_for_user(*, actor: Any, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    qs = Case.objects.filter(visible_cases_q(actor))
+    if filters is not None:
+        qs = filters.apply(qs)
+    return qs.select_related("category", "area", "lead_department").order_by("-submitted_at", "-id")
+
+
+def case_get_for_user(*, actor: Any, case_id: int) -> Case:
+    case = case_list_for_user(actor=actor).filter(pk=case_id).first()
+    if case is None:
+        raise errors.NotFound()
+    return case
+
+
+def case_events_for_user(*, actor: Any, case_id: int) -> QuerySet[CaseEvent]:
+    case = case_get_for_user(actor=actor, case_id=case_id)
+    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+
+
+def case_actions_for_user(*, actor: Any, case: Case) -> list[str]:
+    """The actions this user may take on this case now (drives the buttons on the case page)."""
+    from shiyu.cases.services._core import target_of
+
+    target = target_of(case)
+    state = workflow.State(case.state)
+    out = []
+    for action in workflow.allowed_actions(state):
+        if action == workflow.Action.EXTEND_REQUEST and case.extension_pending_days:
+            continue
+        if action in (workflow.Action.EXTEND_APPROVE, workflow.Action.EXTEND_DENY) and not (
+                case.extension_pending_days):
+            continue
+        if action == workflow.Action.ESCALATE and case.escalation_level >= 4:
+            continue
+        if policies.can(actor, action.value, target):
+            out.append(action.value)
+    return out
+
+
+def case_can_view_contact(*, actor: Any, case: Case) -> bool:
+    from shiyu.cases.services._core import target_of
+
+    return policies.can(actor, "view_contact", target_of(case))
+
+
+def case_by_code(code: str) -> Case:
+    """Public tracking: the code is the capability. No PII leaves through this."""
+    case = Case.objects.select_related("category", "lead_department").filter(
+        code=(code or "").strip().upper()).first()
+    if case is None:
+        raise errors.NotFound()
+    return case
+
+
+def case_public_events(case: Case) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(case=case, is_public=True).order_by("id")
+
+
+def queue_counts_for_user(*, actor: Any) -> dict[str, int]:
+    base = case_list_for_user(actor=actor)
+    my_roles = policies.roles(actor)
+    counts = {}
+    for name, (states, roles) in QUEUES.items():
+        if states and (roles & my_roles or policies.SUPER in my_roles):
+            counts[name] = base.filter(state__in=states).count()
+    return counts
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).order_by("path")
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "****" + digits[-4:]
+
+
+def mask_name(name: str) -> str:
+    return (name[:1] + "*" * max(len(name) - 1, 1)) if name else ""

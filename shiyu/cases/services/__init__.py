@@ -1,0 +1,34 @@
+"""The only code that writes cases. One function per verb; see workflow.py for the table."""
+
+from shiyu.cases.services.actions import (
+    case_accept,
+    case_acknowledge,
+    case_answer,
+    case_close,
+    case_comment,
+    case_dispatch,
+    case_escalate,
+    case_extend_approve,
+    case_extend_deny,
+    case_extend_request,
+    case_follow_up,
+    case_merge,
+    case_reject,
+    case_reopen,
+    case_reply,
+    case_return,
+    case_transfer,
+    case_urge,
+)
+from shiyu.cases.services.dispatch import case_perform
+from shiyu.cases.services.resident import case_resident_feedback, case_resident_reopen
+from shiyu.cases.services.submit import CaseInput, case_contact_reveal, case_submit
+from shiyu.cases.services.taxonomy import category_create
+
+__all__ = [
+    "CaseInput", "case_accept", "case_acknowledge", "case_answer", "case_close", "case_comment",
+    "case_contact_reveal", "case_dispatch", "case_escalate", "case_extend_approve",
+    "case_extend_deny", "case_extend_request", "case_follow_up", "case_merge", "case_perform",
+    "case_reject", "case_reopen", "case_reply", "case_resident_feedback", "case_resident_reopen",
+    "case_return", "case_submit", "case_transfer", "case_urge", "category_create",
+]

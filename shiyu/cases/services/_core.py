@@ -1,0 +1,103 @@
+"""The one transition routine every verb goes through."""
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from shiyu.accounts import policies
+from shiyu.accounts.services import system_user
+from shiyu.audit.services import audit_record
+from shiyu.cases import workflow
+from shiyu.cases.models import Case, CaseEvent
+from shiyu.core import clock, errors
+
+# Actions whose events the resident sees on the tracking page.
+PUBLIC_ACTIONS = frozenset({"submit", "accept", "reject", "merge", "answer", "dispatch", "acknowledge",
+                            "transfer", "reply", "follow_up", "close", "reopen"})
+PROBLEM_THRESHOLD = 3
+
+
+def target_of(case: Case) -> policies.Target:
+    return policies.Target(
+        area_path=case.area.path if case.area_id else None,
+        lead_department_path=case.lead_department.path if case.lead_department_id else None,
+        department_paths=tuple(d.path for d in case.assisting_departments.all()),
+        owner_id=case.submitter_id,
+    )
+
+
+def lock_case(case_id: int) -> Case:
+    """Load a case for change. PostgreSQL locks the row; SQLite's IMMEDIATE transaction
+    already holds the database write lock."""
+    qs = Case.objects.select_related("area", "lead_department", "category")
+    if connection.features.has_select_for_update:
+        qs = qs.select_for_update(of=("self",))
+    case = qs.filter(pk=case_id).first()
+    if case is None:
+        raise errors.NotFound()
+    return case
+
+
+def check_access(actor: Any, action: str, case: Case) -> None:
+    target = target_of(case)
+    if actor is not None and getattr(actor, "is_system", False):
+        return
+    if not policies.can_see(actor, target):
+        raise errors.NotFound()
+    if not policies.can(actor, action, target):
+        raise errors.Forbidden()
+
+
+def apply(*, actor: Any, case: Case, action: str, version: int | None,
+          payload: Mapping[str, Any], changes: Callable[[Case, workflow.State, datetime], dict] | None = None,
+          note: str = "", data: dict[str, Any] | None = None, check: bool = True) -> Case:
+    """Move `case` by `action`: state, event and audit in the caller's transaction."""
+    if check:
+        check_access(actor, action, case)
+    if version is not None and case.version != version:
+        raise errors.Conflict()
+    try:
+        to_state = workflow.resolve(workflow.State(case.state), action, payload)
+    except workflow.IllegalTransition:
+        raise errors.IllegalTransition() from None
+    except workflow.MissingInput as exc:
+        raise errors.InvalidInput(_("This field is required: %(field)s") % {"field": exc.field},
+                                  field=exc.field) from None
+    now = clock.now()
+    from_state = case.state
+    update: dict[str, Any] = {"state": to_state.value, "version": F("version") + 1, "updated_at": now}
+    if changes is not None:
+        update.update(changes(case, to_state, now))
+    if not Case.objects.filter(pk=case.pk, version=case.version).update(**update):
+        raise errors.Conflict()
+    event_data = {k: v for k, v in payload.items() if k in workflow.transition(
+        workflow.State(from_state), action).needs}
+    event_data.update(data or {})
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    CaseEvent.objects.create(case=case, actor_id=actor_id, action=action, from_state=from_state,
+                             to_state=to_state.value, note=note, data=event_data,
+                             is_public=action in PUBLIC_ACTIONS, created_at=now)
+    audit_record(actor=actor, verb=f"case.{action}", obj=case,
+                 data={"from": from_state, "to": to_state.value})
+    case.refresh_from_db()
+    return case
+
+
+def mark_problem_if_needed(case: Case) -> Case:
+    """Three reopenings or three transfers make a problem case (问题工单), escalated at once."""
+    if case.is_problem or (case.reopen_count < PROBLEM_THRESHOLD
+                           and case.transfer_count < PROBLEM_THRESHOLD):
+        return case
+    Case.objects.filter(pk=case.pk).update(is_problem=True)
+    case.refresh_from_db()
+    if (workflow.State(case.state), workflow.Action.ESCALATE) in workflow.TABLE:
+        reason = "reopened" if case.reopen_count >= PROBLEM_THRESHOLD else "transferred"
+        case = apply(actor=system_user(), case=case, action="escalate", version=None, payload={},
+                     changes=lambda c, s, now: {"escalation_level": min(c.escalation_level + 1, 4)},
+                     note="", data={"automatic": True, "reason": f"problem_case:{reason}"},
+                     check=False)
+    return case

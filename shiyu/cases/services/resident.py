@@ -1,0 +1,44 @@
+"""What a resident does with only the tracking code: rate the reply, or ask to reopen."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shiyu.cases.models import Case
+from shiyu.cases.services._core import apply, lock_case, mark_problem_if_needed
+from shiyu.cases.services.actions import _follow_up_changes, _text
+from shiyu.core import clock, errors
+
+
+def _by_code(code: str) -> Case:
+    found = Case.objects.filter(code=(code or "").strip().upper()).values_list("pk", flat=True).first()
+    if found is None:
+        raise errors.NotFound()
+    return lock_case(found)
+
+
+@transaction.atomic
+def case_resident_feedback(*, code: str, satisfaction: str, comment: str = "") -> Case:
+    case = _by_code(code)
+    if satisfaction not in ("satisfied", "unsatisfied"):
+        raise errors.InvalidInput(_("Choose satisfied or unsatisfied."), field="satisfaction")
+    case = apply(actor=None, case=case, action="follow_up", version=None,
+                 payload={"satisfaction": satisfaction}, note=_text(comment, "comment", required=False),
+                 data={"via": "resident"}, changes=_follow_up_changes(satisfaction), check=False)
+    return mark_problem_if_needed(case)
+
+
+@transaction.atomic
+def case_resident_reopen(*, code: str, reason: str) -> Case:
+    case = _by_code(code)
+    window = timedelta(days=getattr(settings, "SHIYU_REOPEN_DAYS", 15))
+    if case.state == "closed" and case.closed_at and clock.now() - case.closed_at > window:
+        raise errors.Conflict(_("The period for reopening this case has ended; please submit a new one."))
+    reason = _text(reason, "reason")
+    case = apply(actor=None, case=case, action="reopen", version=None, payload={"reason": reason},
+                 note=reason, data={"via": "resident"}, check=False,
+                 changes=lambda c, s, now: {"closed_at": None, "satisfaction": "",
+                                            "reopen_count": c.reopen_count + 1})
+    return mark_problem_if_needed(case)

@@ -1,0 +1,152 @@
+import math
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.validators import EmailValidator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from shiyu.accounts import policies
+from shiyu.audit.services import audit_record
+from shiyu.cases.models import Case, CaseEvent, Category
+from shiyu.cases.services._core import check_access, target_of
+from shiyu.core import clock, errors
+from shiyu.core.text import clean, token_string
+from shiyu.geo.models import Area
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud on the phone
+CODE_LENGTH = 10  # 31^10 ≈ 8e14 codes: not enumerable behind a rate limit
+TITLE_MAX = 200
+BODY_MAX = 5000
+
+
+@dataclass
+class CaseInput:
+    title: str
+    body: str
+    kind: str = Case.Kind.COMPLAINT
+    category: str | int | None = None
+    area: str | int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str = ""
+    urgency: str = Case.Urgency.NORMAL
+    channel: str = Case.Channel.WEB
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    external_ref: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not Case.objects.filter(code=code).exists():
+            return code
+
+
+def _resolve(model, value, label: str, field_name: str):
+    if value in (None, ""):
+        return None
+    qs = model.objects.all()
+    if hasattr(model, "is_active"):
+        qs = qs.filter(is_active=True)
+    found = None
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        found = qs.filter(pk=int(value)).first()
+    if found is None and isinstance(value, str):
+        found = qs.filter(code=value).first() or qs.filter(name=value).first()
+    if found is None:
+        raise errors.InvalidInput(_("Unknown %(what)s: %(value)s") % {"what": label, "value": value},
+                                  field=field_name)
+    return found
+
+
+def validate(data: CaseInput) -> dict[str, Any]:
+    """Check and normalise a submission; raises InvalidInput naming the first bad field."""
+    title, body = clean(data.title), clean(data.body)
+    if not title:
+        raise errors.InvalidInput(_("Please give a short title."), field="title")
+    if len(title) > TITLE_MAX:
+        raise errors.InvalidInput(_("The title is longer than %(n)d characters.") % {"n": TITLE_MAX},
+                                  field="title")
+    if not body:
+        raise errors.InvalidInput(_("Please describe the matter."), field="body")
+    if len(body) > BODY_MAX:
+        raise errors.InvalidInput(_("The description is longer than %(n)d characters.") % {"n": BODY_MAX},
+                                  field="body")
+    if data.kind not in Case.Kind.values:
+        raise errors.InvalidInput(_("Unknown kind of request."), field="kind")
+    if data.urgency not in Case.Urgency.values:
+        raise errors.InvalidInput(_("Unknown urgency."), field="urgency")
+    if data.channel not in Case.Channel.values:
+        raise errors.InvalidInput(_("Unknown channel."), field="channel")
+    lat, lon = data.latitude, data.longitude
+    if (lat is None) != (lon is None):
+        raise errors.InvalidInput(_("A location needs both latitude and longitude."), field="location")
+    if lat is not None and lon is not None and not (
+            math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        raise errors.InvalidInput(_("The location is not a valid coordinate."), field="location")
+    address = clean(data.address)
+    if len(address) > 300:
+        raise errors.InvalidInput(_("The address is too long."), field="address")
+    name, phone, email = clean(data.contact_name), clean(data.contact_phone), clean(data.contact_email)
+    if len(name) > 100:
+        raise errors.InvalidInput(_("The name is too long."), field="contact.name")
+    if phone and (len(phone) > 40 or not all(ch.isdigit() or ch in "+-() " for ch in phone)):
+        raise errors.InvalidInput(_("The phone number is not valid."), field="contact.phone")
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            raise errors.InvalidInput(_("The email address is not valid."), field="contact.email") from None
+    category = _resolve(Category, data.category, _("category"), "category")
+    area = _resolve(Area, data.area, _("area"), "area")
+    return {"title": title, "body": body, "kind": data.kind, "category": category, "area": area,
+            "latitude": lat, "longitude": lon, "address": address, "urgency": data.urgency,
+            "channel": data.channel, "contact_name": name, "contact_phone": phone,
+            "contact_email": email, "external_ref": clean(data.external_ref)[:64]}
+
+
+def suggested_department(category: Category | None):
+    """The category's unit, or its nearest ancestor's (the full catalog is the routing app's)."""
+    while category is not None:
+        if category.default_department_id:
+            return category.default_department
+        category = category.parent
+    return None
+
+
+@transaction.atomic
+def case_submit(*, actor: Any, data: CaseInput) -> Case:
+    fields = validate(data)
+    now = clock.now()
+    submitter = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    case = Case.objects.create(
+        code=new_code(), submitter=submitter, submitted_at=now, updated_at=now,
+        suggested_department=suggested_department(fields["category"]),
+        search_tokens=token_string(fields["title"], fields["body"], fields["address"]),
+        **fields,
+    )
+    CaseEvent.objects.create(case=case, actor=submitter, action="submit", from_state="",
+                             to_state=case.state, data={"channel": case.channel}, created_at=now)
+    audit_record(actor=submitter, verb="case.submit", obj=case, data={"channel": case.channel})
+    return case
+
+
+@transaction.atomic
+def case_contact_reveal(*, actor: Any, case_id: int) -> dict[str, str]:
+    """The submitter's contact details for staff who need them; every reveal is audited."""
+    case = Case.objects.select_related("area", "lead_department").filter(pk=case_id).first()
+    if case is None:
+        raise errors.NotFound()
+    check_access(actor, "view_contact", case)
+    audit_record(actor=actor, verb="case.contact.view", obj=case)
+    return {"name": case.contact_name, "phone": case.contact_phone, "email": case.contact_email}
+
+
+def can_view_contact(actor: Any, case: Case) -> bool:
+    return policies.can(actor, "view_contact", target_of(case))

@@ -1,0 +1,173 @@
+"""The case lifecycle as a table: (state, action) → transition. Pure Python, no Django.
+
+Anything absent from TABLE is illegal. Guards that need the database (a pending extension,
+a merge target) live in the services; guards on the action's own payload live here.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class State(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    REPLIED = "replied"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    REJECTED = "rejected"
+    MERGED = "merged"
+
+
+class Action(StrEnum):
+    SUBMIT = "submit"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    MERGE = "merge"
+    ANSWER = "answer"  # a reply on first contact, without dispatching
+    DISPATCH = "dispatch"
+    ACKNOWLEDGE = "acknowledge"
+    RETURN = "return"
+    TRANSFER = "transfer"
+    REPLY = "reply"
+    FOLLOW_UP = "follow_up"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    EXTEND_REQUEST = "extend_request"
+    EXTEND_APPROVE = "extend_approve"
+    EXTEND_DENY = "extend_deny"
+    URGE = "urge"
+    ESCALATE = "escalate"
+    COMMENT = "comment"
+
+
+TERMINAL = frozenset({State.REJECTED, State.MERGED})
+OPEN_STATES = frozenset({State.SUBMITTED, State.ACCEPTED, State.DISPATCHED, State.IN_PROGRESS,
+                         State.REOPENED})
+SATISFACTION = ("satisfied", "unsatisfied", "unreachable")
+
+
+class IllegalTransition(Exception):
+    def __init__(self, state: "State | None", action: str) -> None:
+        self.state = state
+        self.action = action
+        super().__init__(f"{action} is not allowed in state {state}")
+
+
+class MissingInput(Exception):
+    def __init__(self, field_name: str) -> None:
+        self.field = field_name
+        super().__init__(f"{field_name} is required")
+
+
+@dataclass(frozen=True)
+class Transition:
+    to: State | None  # None: the action leaves the state as it is
+    needs: frozenset[str] = frozenset()
+    # For actions whose outcome depends on the payload: (field, {value: state}).
+    branch: tuple[str, Mapping[str, State]] | None = field(default=None)
+
+
+def _t(to: State | None, *needs: str, branch: tuple[str, Mapping[str, State]] | None = None) -> Transition:
+    return Transition(to, frozenset(needs), branch)
+
+
+_FOLLOW_UP = ("satisfaction", {"satisfied": State.CLOSED, "unreachable": State.CLOSED,
+                               "unsatisfied": State.REOPENED})
+_STAY = None
+_WORKING = (State.DISPATCHED, State.IN_PROGRESS)
+_SUPERVISED = (State.ACCEPTED, State.DISPATCHED, State.IN_PROGRESS, State.REOPENED)
+
+TABLE: dict[tuple[State | None, Action], Transition] = {
+    (None, Action.SUBMIT): _t(State.SUBMITTED),
+    (State.SUBMITTED, Action.ACCEPT): _t(State.ACCEPTED),
+    (State.SUBMITTED, Action.REJECT): _t(State.REJECTED, "reason"),
+    (State.SUBMITTED, Action.MERGE): _t(State.MERGED, "target"),
+    (State.ACCEPTED, Action.REJECT): _t(State.REJECTED, "reason"),
+    (State.ACCEPTED, Action.MERGE): _t(State.MERGED, "target"),
+    (State.ACCEPTED, Action.ANSWER): _t(State.REPLIED, "text"),
+    (State.ACCEPTED, Action.DISPATCH): _t(State.DISPATCHED, "lead_department"),
+    (State.REOPENED, Action.DISPATCH): _t(State.DISPATCHED, "lead_department"),
+    (State.DISPATCHED, Action.ACKNOWLEDGE): _t(State.IN_PROGRESS),
+    (State.DISPATCHED, Action.RETURN): _t(State.ACCEPTED, "reason"),
+    (State.IN_PROGRESS, Action.RETURN): _t(State.ACCEPTED, "reason"),
+    (State.DISPATCHED, Action.TRANSFER): _t(State.DISPATCHED, "lead_department"),
+    (State.IN_PROGRESS, Action.TRANSFER): _t(State.DISPATCHED, "lead_department"),
+    (State.IN_PROGRESS, Action.REPLY): _t(State.REPLIED, "text"),
+    (State.REPLIED, Action.FOLLOW_UP): _t(None, "satisfaction", branch=_FOLLOW_UP),
+    (State.REPLIED, Action.CLOSE): _t(State.CLOSED),
+    (State.CLOSED, Action.REOPEN): _t(State.REOPENED, "reason"),
+    **{(s, Action.EXTEND_REQUEST): _t(_STAY, "reason", "days") for s in _WORKING},
+    **{(s, Action.EXTEND_APPROVE): _t(_STAY) for s in _WORKING},
+    **{(s, Action.EXTEND_DENY): _t(_STAY, "reason") for s in _WORKING},
+    **{(s, Action.URGE): _t(_STAY) for s in _SUPERVISED},
+    **{(s, Action.ESCALATE): _t(_STAY) for s in _SUPERVISED},
+    **{(s, Action.COMMENT): _t(_STAY, "text") for s in State},
+}
+
+# The default policy: which role may take which action. The live policy is data in the
+# database (accounts.RolePermission), seeded from this and editable by the administrator.
+DEFAULT_ROLES: dict[Action, frozenset[str]] = {
+    Action.ACCEPT: frozenset({"operator"}),
+    Action.REJECT: frozenset({"operator"}),
+    Action.MERGE: frozenset({"operator"}),
+    Action.ANSWER: frozenset({"operator"}),
+    Action.FOLLOW_UP: frozenset({"operator"}),
+    Action.CLOSE: frozenset({"operator"}),
+    Action.DISPATCH: frozenset({"dispatcher"}),
+    Action.TRANSFER: frozenset({"dispatcher"}),
+    Action.ACKNOWLEDGE: frozenset({"handler", "unithead"}),
+    Action.RETURN: frozenset({"handler", "unithead"}),
+    Action.REPLY: frozenset({"handler", "unithead"}),
+    Action.EXTEND_REQUEST: frozenset({"handler"}),
+    Action.EXTEND_APPROVE: frozenset({"unithead", "supervisor"}),
+    Action.EXTEND_DENY: frozenset({"unithead", "supervisor"}),
+    Action.URGE: frozenset({"supervisor"}),
+    Action.ESCALATE: frozenset({"supervisor"}),
+    Action.REOPEN: frozenset({"supervisor", "operator"}),
+    Action.COMMENT: frozenset({"operator", "dispatcher", "handler", "unithead", "supervisor", "leader"}),
+}
+# Not workflow actions, but permissions all the same.
+EXTRA_PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_contact": frozenset({"operator", "handler", "unithead"}),
+}
+
+
+def transition(state: State | None, action: str) -> Transition:
+    try:
+        return TABLE[(state, Action(action))]
+    except (KeyError, ValueError):
+        raise IllegalTransition(state, action) from None
+
+
+def resolve(state: State | None, action: str, payload: Mapping[str, object]) -> State:
+    """The state after `action` with `payload`; raises on an illegal move or missing input."""
+    move = transition(state, action)
+    for name in sorted(move.needs):
+        value = payload.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise MissingInput(name)
+    if move.branch is not None:
+        field_name, outcomes = move.branch
+        value = payload.get(field_name)
+        if value not in outcomes:
+            raise MissingInput(field_name)
+        return outcomes[str(value)]
+    if move.to is None:
+        assert state is not None  # only SUBMIT starts from nothing, and it has a target
+        return state
+    return move.to
+
+
+def allowed_actions(state: State | None) -> list[Action]:
+    return [action for (s, action) in TABLE if s == state]
+
+
+def replay(events: Iterable[tuple[str, Mapping[str, object]]]) -> State | None:
+    """Rebuild a case's state from its events (action, data), as stored in CaseEvent."""
+    state: State | None = None
+    for action, data in events:
+        state = resolve(state, action, data)
+    return state

@@ -1,0 +1,37 @@
+from django.urls import reverse
+from ninja import Router
+
+from shiyu.cases.schemas import CaseCreatedOut, CaseIn
+from shiyu.cases.services import CaseInput
+from shiyu.core import ratelimit
+from shiyu.core.api import actor_of, optional_bearer
+from shiyu.intake import services
+
+router = Router(tags=["intake"])
+
+
+def case_input_from(payload: CaseIn, channel: str) -> CaseInput:
+    contact = payload.contact
+    return CaseInput(
+        title=payload.title, body=payload.body, kind=payload.kind, category=payload.category,
+        area=payload.area, latitude=payload.location.lat if payload.location else None,
+        longitude=payload.location.lon if payload.location else None, address=payload.address,
+        urgency=payload.urgency, channel=channel,
+        contact_name=contact.name if contact else "", contact_phone=contact.phone if contact else "",
+        contact_email=contact.email if contact else "")
+
+
+@router.post("/cases", response={200: CaseCreatedOut, 201: CaseCreatedOut}, auth=optional_bearer,
+             url_name="case-create")
+def case_create(request, payload: CaseIn):
+    """Submit a case. Send an `Idempotency-Key` header: a retried request never makes a second case."""
+    actor = actor_of(request)
+    if actor is None:
+        ratelimit.check(request, "submit")
+    case, created = services.intake_submit(
+        actor=actor, data=case_input_from(payload, "api"),
+        idempotency_key=request.headers.get("Idempotency-Key", ""))
+    body = {"id": case.pk, "code": case.code, "state": case.state, "title": case.title,
+            "kind": case.kind, "submitted_at": case.submitted_at,
+            "track_url": reverse("portal:track-detail", args=[case.code])}
+    return (201 if created else 200), body
