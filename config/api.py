@@ -3,12 +3,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+import shiyu.intake.api  # noqa: F401  (adds POST /cases to the cases router)
 from shiyu.accounts.api import router as accounts_router
 from shiyu.cases.api import router as cases_router
 from shiyu.core.api import bearer
 from shiyu.core.errors import DomainError
 from shiyu.geo.api import router as geo_router
-from shiyu.intake.api import router as intake_router
 
 api = NinjaAPI(title="Shiyu API", version="1", urls_namespace="api", auth=bearer,
                description="Cases, workflow actions and reference data of a Shiyu city.")
@@ -42,5 +42,4 @@ def http_error(request, exc: HttpError):
 
 api.add_router("", accounts_router)
 api.add_router("", geo_router)
-api.add_router("", intake_router)
 api.add_router("", cases_router)

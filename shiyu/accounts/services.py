@@ -80,3 +80,33 @@ def system_user() -> User:
     if user is None:
         user = user_create(username="system", password="", display_name="System", is_system=True)
     return user
+
+
+def _tree_path(obj, parent) -> str:
+    return f"{parent.path if parent else '/'}{obj.pk}/"
+
+
+@transaction.atomic
+def config_save(*, actor: User, obj, changed_fields: list[str] | None = None) -> None:
+    """Save a configuration row edited in the admin (departments, roles, permissions,
+    memberships), keeping tree paths right and auditing the change."""
+    is_new = obj.pk is None
+    obj.save()
+    if isinstance(obj, Department):
+        old_path = obj.path
+        new_path = _tree_path(obj, obj.parent)
+        if new_path != old_path:
+            obj.path = new_path
+            obj.save(update_fields=["path"])
+            if old_path:
+                for child in Department.objects.filter(path__startswith=old_path).exclude(pk=obj.pk):
+                    child.path = new_path + child.path[len(old_path):]
+                    child.save(update_fields=["path"])
+    audit_record(actor=actor, verb=f"config.{'create' if is_new else 'change'}", obj=obj,
+                 data={"fields": changed_fields or []})
+
+
+@transaction.atomic
+def config_delete(*, actor: User, obj) -> None:
+    audit_record(actor=actor, verb="config.delete", obj=obj, data={"repr": str(obj)})
+    obj.delete()

@@ -1,13 +1,11 @@
 from django.urls import reverse
-from ninja import Router
 
+from shiyu.cases.api import router  # the one /cases path: GET lists (cases), POST submits (here)
 from shiyu.cases.schemas import CaseCreatedOut, CaseIn
 from shiyu.cases.services import CaseInput
 from shiyu.core import ratelimit
 from shiyu.core.api import actor_of, optional_bearer
 from shiyu.intake import services
-
-router = Router(tags=["intake"])
 
 
 def case_input_from(payload: CaseIn, channel: str) -> CaseInput:
@@ -22,7 +20,7 @@ def case_input_from(payload: CaseIn, channel: str) -> CaseInput:
 
 
 @router.post("/cases", response={200: CaseCreatedOut, 201: CaseCreatedOut}, auth=optional_bearer,
-             url_name="case-create")
+             url_name="case-create", tags=["intake"])
 def case_create(request, payload: CaseIn):
     """Submit a case. Send an `Idempotency-Key` header: a retried request never makes a second case."""
     actor = actor_of(request)

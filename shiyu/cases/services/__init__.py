@@ -23,12 +23,12 @@ from shiyu.cases.services.actions import (
 from shiyu.cases.services.dispatch import case_perform
 from shiyu.cases.services.resident import case_resident_feedback, case_resident_reopen
 from shiyu.cases.services.submit import CaseInput, case_contact_reveal, case_submit
-from shiyu.cases.services.taxonomy import category_create
+from shiyu.cases.services.taxonomy import category_create, category_save
 
 __all__ = [
     "CaseInput", "case_accept", "case_acknowledge", "case_answer", "case_close", "case_comment",
     "case_contact_reveal", "case_dispatch", "case_escalate", "case_extend_approve",
     "case_extend_deny", "case_extend_request", "case_follow_up", "case_merge", "case_perform",
     "case_reject", "case_reopen", "case_reply", "case_resident_feedback", "case_resident_reopen",
-    "case_return", "case_submit", "case_transfer", "case_urge", "category_create",
+    "case_return", "case_submit", "case_transfer", "case_urge", "category_create", "category_save",
 ]

@@ -13,3 +13,25 @@ def category_create(*, code: str, name: str, name_en: str = "", parent: Category
     category.path = f"{parent.path if parent else '/'}{category.pk}/"
     category.save(update_fields=["path"])
     return category
+
+
+@transaction.atomic
+def category_save(*, actor, category: Category, changed_fields: list[str] | None = None) -> Category:
+    """An administrator's edit: keeps level and path consistent with the parent, audited."""
+    from shiyu.audit.services import audit_record
+
+    is_new = category.pk is None
+    category.level = (category.parent.level + 1) if category.parent else 1
+    category.save()
+    path = f"{category.parent.path if category.parent else '/'}{category.pk}/"
+    if category.path != path:
+        old = category.path
+        category.path = path
+        category.save(update_fields=["path"])
+        if old:
+            for child in Category.objects.filter(path__startswith=old).exclude(pk=category.pk):
+                child.path = path + child.path[len(old):]
+                child.save(update_fields=["path"])
+    audit_record(actor=actor, verb=f"category.{'create' if is_new else 'change'}", obj=category,
+                 data={"fields": changed_fields or []})
+    return category

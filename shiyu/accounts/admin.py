@@ -1,0 +1,64 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from shiyu.accounts.models import Department, Membership, Role, RolePermission, User
+from shiyu.accounts.services import config_delete, config_save
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Admin edits go through accounts.services so they keep paths right and are audited."""
+
+    def save_model(self, request, obj, form, change):
+        config_save(actor=request.user, obj=obj, changed_fields=list(form.changed_data))
+
+    def delete_model(self, request, obj):
+        config_delete(actor=request.user, obj=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            config_delete(actor=request.user, obj=obj)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("department",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Shiyu", {"fields": ("display_name",)}))
+    list_display = ("username", "display_name", "is_active", "is_superuser")
+    inlines = [MembershipInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ServiceAdmin):
+    list_display = ("code", "name", "name_en", "parent", "area", "is_active")
+    search_fields = ("code", "name", "name_en")
+    list_filter = ("is_active",)
+    readonly_fields = ("path",)
+
+
+class RolePermissionInline(admin.TabularInline):
+    model = RolePermission
+    extra = 1
+
+
+@admin.register(Role)
+class RoleAdmin(ServiceAdmin):
+    list_display = ("code", "name", "name_en", "scope")
+    inlines = [RolePermissionInline]
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            config_save(actor=request.user, obj=obj)
+        for obj in formset.deleted_objects:
+            config_delete(actor=request.user, obj=obj)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ServiceAdmin):
+    list_display = ("user", "role", "department", "area")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__display_name")

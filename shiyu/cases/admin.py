@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from shiyu.cases.models import Case, CaseEvent, Category
+from shiyu.cases.services.taxonomy import category_save
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "name_en", "level", "default_department", "ack_hours", "complete_days",
+                    "is_active")
+    list_filter = ("level", "is_active")
+    search_fields = ("code", "name", "name_en")
+    readonly_fields = ("path", "level")
+
+    def save_model(self, request, obj, form, change):
+        category_save(actor=request.user, category=obj, changed_fields=list(form.changed_data))
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases refer to categories; deactivate instead
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Cases change only through the workflow services (workbench, API, CLI)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    list_display = ("code", "title", "state", "kind", "channel", "category", "lead_department", "submitted_at")
+    list_filter = ("state", "kind", "channel", "is_problem")
+    search_fields = ("code", "title")
+    exclude = ("contact_name", "contact_phone", "contact_email", "search_tokens")
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = ("case", "action", "from_state", "to_state", "actor", "created_at")
+    list_filter = ("action",)
