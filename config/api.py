@@ -5,8 +5,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 import shiyu.intake.api  # noqa: F401  (adds POST /cases to the cases router)
 from shiyu.accounts.api import router as accounts_router
+from shiyu.accounts.auth import bearer
 from shiyu.cases.api import router as cases_router
-from shiyu.core.api import bearer
 from shiyu.core.errors import DomainError
 from shiyu.geo.api import router as geo_router
 
@@ -37,6 +37,10 @@ def auth_error(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # Ninja's own text is English whatever the language: a body that is not JSON is invalid input.
+        return api.create_response(request, {"code": "invalid_json", "message": _("The input is not valid.")},
+                                   status=400)
     return api.create_response(request, {"code": "error", "message": str(exc)}, status=exc.status_code)
 
 

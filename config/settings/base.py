@@ -1,6 +1,7 @@
 """Settings shared by every environment; everything site-specific comes from the environment."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "shiyu.cases",
     "shiyu.intake",
     "shiyu.portal",
+    "shiyu.demo",
 ]
 
 MIDDLEWARE = [
@@ -71,14 +73,14 @@ TEMPLATES = [
 ]
 
 
-def database_from_env(default_sqlite: Path) -> dict:
+def database_from_env(default_sqlite: Path) -> dict[str, Any]:
     """SQLite in WAL mode unless DATABASE_URL points elsewhere.
 
     IMMEDIATE transactions take the write lock at BEGIN, so two writers queue on the busy
     timeout instead of one failing with "database is locked" when it upgrades a read lock.
     """
     url = env_str("DATABASE_URL", f"sqlite:///{default_sqlite}")
-    config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",

@@ -9,3 +9,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SHIYU_RATE_SUBMIT = "0"
 SHIYU_RATE_TRACK = "0"
 ALLOWED_HOSTS = ["*"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    # A file, not Django's in-memory default: concurrency tests use one connection per thread,
+    # and threads only share a database (with WAL and the busy timeout) through a file. The pid
+    # keeps parallel runs from different checkouts or helpers apart.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"shiyu-test-{os.getpid()}.sqlite3"),
+    }

@@ -3,6 +3,7 @@ from django.utils.translation import get_language
 
 from shiyu.accounts import policies
 from shiyu.accounts.models import Department, Membership, User
+from shiyu.core.ids import is_valid_id, valid_ids
 
 
 def department_list(*, active_only: bool = True) -> QuerySet[Department]:
@@ -11,6 +12,8 @@ def department_list(*, active_only: bool = True) -> QuerySet[Department]:
 
 
 def department_get(*, pk: int) -> Department | None:
+    if not is_valid_id(pk):
+        return None
     return Department.objects.filter(pk=pk, is_active=True).first()
 
 
@@ -19,13 +22,13 @@ def department_find(value: str) -> Department | None:
     if not value:
         return None
     found = Department.objects.filter(code=value).first()
-    if found is None and value.isdigit():
+    if found is None and value.isdigit() and is_valid_id(int(value)):
         found = Department.objects.filter(pk=int(value)).first()
     return found or Department.objects.filter(name=value).first()
 
 
 def department_list_by_pks(*, pks: list[int]) -> list[Department]:
-    found = {d.pk: d for d in Department.objects.filter(pk__in=pks, is_active=True)}
+    found = {d.pk: d for d in Department.objects.filter(pk__in=valid_ids(pks), is_active=True)}
     return [found[pk] for pk in pks if pk in found]
 
 

@@ -8,6 +8,7 @@ from shiyu.accounts.models import ApiToken, Department, Membership, Role, RolePe
 from shiyu.audit.services import audit_record
 from shiyu.core import clock
 from shiyu.core.errors import InvalidInput, NotFound
+from shiyu.core.tree import child_path
 
 
 def _hash(raw: str) -> str:
@@ -39,7 +40,7 @@ def department_create(*, code: str, name: str, name_en: str = "", parent: Depart
         raise InvalidInput(f"department {code} exists", field="code")
     dept = Department.objects.create(code=code, name=name, name_en=name_en, parent=parent,
                                      area_id=area_id)
-    dept.path = f"{parent.path if parent else '/'}{dept.pk}/"
+    dept.path = child_path(parent, dept.pk)
     dept.save(update_fields=["path"])
     return dept
 
@@ -83,7 +84,7 @@ def system_user() -> User:
 
 
 def _tree_path(obj, parent) -> str:
-    return f"{parent.path if parent else '/'}{obj.pk}/"
+    return child_path(parent, obj.pk)
 
 
 @transaction.atomic

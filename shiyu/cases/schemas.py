@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, model_validator
 
 
 class Ref(Schema):
@@ -16,7 +16,20 @@ class Location(Schema):
     lon: float = Field(ge=-180, le=180)
 
 
-class ContactIn(Schema):
+class ObjectIn(Schema):
+    """An input object. Ninja's Schema reads attributes from anything, so a string where an
+    object belongs would pass as all defaults (a contact silently dropped); refuse it instead."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _must_be_an_object(cls, value):
+        raw = getattr(value, "_obj", value)  # ninja's DjangoGetter wraps the parsed JSON
+        if not isinstance(raw, dict | Schema):
+            raise ValueError("expected an object")
+        return value
+
+
+class ContactIn(ObjectIn):
     name: str = Field("", max_length=100)
     phone: str = Field("", max_length=40)
     email: str = Field("", max_length=254)
@@ -103,7 +116,7 @@ class EventOut(Schema):
     created_at: datetime
 
 
-class ActionIn(Schema):
+class ActionIn(ObjectIn):
     version: int | None = None
     note: str | None = Field(None, max_length=20000)
     reason: str | None = Field(None, max_length=20000)
@@ -112,7 +125,7 @@ class ActionIn(Schema):
     lead_department: int | None = None
     assisting_departments: list[int] | None = None
     satisfaction: Literal["satisfied", "unsatisfied", "unreachable"] | None = None
-    target: int | None = None
+    target: int | str | None = Field(None, max_length=32)
     days: int | None = None
 
 

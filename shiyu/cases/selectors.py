@@ -10,6 +10,7 @@ from shiyu.cases import workflow
 from shiyu.cases.models import Case, CaseEvent, Category
 from shiyu.cases.search import apply_search
 from shiyu.core import errors
+from shiyu.core.ids import is_valid_id
 
 # Queues of the workbench: name → (states, roles that work it).
 QUEUES: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
@@ -45,14 +46,20 @@ class CaseFilters:
             qs = qs.filter(kind=self.kind)
         if self.channel:
             qs = qs.filter(channel=self.channel)
+        if self.category is not None and not is_valid_id(self.category):
+            return qs.none()
         if self.category:
             path = Category.objects.filter(pk=self.category).values_list("path", flat=True).first()
             qs = qs.filter(category__path__startswith=path) if path else qs.none()
+        if self.area is not None and not is_valid_id(self.area):
+            return qs.none()
         if self.area:
             from shiyu.geo.selectors import area_get
 
             area = area_get(pk=self.area)
             qs = qs.filter(area__path__startswith=area.path) if area else qs.none()
+        if self.department is not None and not is_valid_id(self.department):
+            return qs.none()
         if self.department:
             qs = qs.filter(Q(lead_department_id=self.department) | Q(
                 pk__in=Case.assisting_departments.through.objects.filter(
@@ -82,7 +89,16 @@ def case_list_for_user(*, actor: Any, filters: CaseFilters | None = None) -> Que
 
 
 def case_get_for_user(*, actor: Any, case_id: int) -> Case:
+    if not is_valid_id(case_id):
+        raise errors.NotFound()
     case = case_list_for_user(actor=actor).filter(pk=case_id).first()
+    if case is None:
+        raise errors.NotFound()
+    return case
+
+
+def case_by_code_for_user(*, actor: Any, code: str) -> Case:
+    case = case_list_for_user(actor=actor).filter(code=(code or "").strip().upper()).first()
     if case is None:
         raise errors.NotFound()
     return case
@@ -155,3 +171,21 @@ def mask_phone(phone: str) -> str:
 
 def mask_name(name: str) -> str:
     return (name[:1] + "*" * max(len(name) - 1, 1)) if name else ""
+
+
+def case_by_external_ref(*, channel: str, external_ref: str) -> Case | None:
+    """The case a source system's record already became, if any (imports skip those).
+
+    Not scoped by an actor: only system channels (hotline import) call it, and it answers
+    with the id and code alone."""
+    if not external_ref:
+        return None
+    return Case.objects.filter(channel=channel, external_ref=external_ref).only("id", "code").first()
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return list(Case.Kind.choices)
+
+
+def urgency_choices() -> list[tuple[str, str]]:
+    return list(Case.Urgency.choices)

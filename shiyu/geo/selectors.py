@@ -11,7 +11,7 @@ def area_list() -> QuerySet[Area]:
 def area_get(*, pk: int | None = None, code: str | None = None) -> Area | None:
     qs = Area.objects.all()
     if pk is not None:
-        return qs.filter(pk=pk).first()
+        return qs.filter(pk=pk).first() if 0 < pk <= 2**63 - 1 else None
     if code:
         return qs.filter(code=code).first()
     return None
@@ -23,7 +23,7 @@ def area_find(value: str) -> Area | None:
     if not value:
         return None
     found = Area.objects.filter(code=value).first()
-    if found is None and value.isdigit():
+    if found is None and value.isdigit() and int(value) <= 2**63 - 1:
         found = Area.objects.filter(pk=int(value)).first()
     if found is None:
         found = Area.objects.filter(name=value).order_by("path").first()

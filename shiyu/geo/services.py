@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from shiyu.core.errors import InvalidInput
+from shiyu.core.tree import child_path
 from shiyu.geo.models import Area
 
 LEVEL_ORDER = [Area.Level.CITY, Area.Level.DISTRICT, Area.Level.STREET, Area.Level.COMMUNITY,
@@ -14,6 +15,6 @@ def area_create(*, code: str, name: str, level: str, parent: Area | None = None,
             Area.Level(parent.level)):
         raise InvalidInput(f"{level} cannot sit under {parent.level}", field="level")
     area = Area.objects.create(code=code, name=name, name_en=name_en, level=level, parent=parent)
-    area.path = f"{parent.path if parent else '/'}{area.pk}/"
+    area.path = child_path(parent, area.pk)
     area.save(update_fields=["path"])
     return area

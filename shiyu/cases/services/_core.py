@@ -14,6 +14,7 @@ from shiyu.audit.services import audit_record
 from shiyu.cases import workflow
 from shiyu.cases.models import Case, CaseEvent
 from shiyu.core import clock, errors
+from shiyu.core.ids import is_valid_id
 
 # Actions whose events the resident sees on the tracking page.
 PUBLIC_ACTIONS = frozenset({"submit", "accept", "reject", "merge", "answer", "dispatch", "acknowledge",
@@ -23,22 +24,30 @@ PROBLEM_THRESHOLD = 3
 
 def target_of(case: Case) -> policies.Target:
     return policies.Target(
-        area_path=case.area.path if case.area_id else None,
-        lead_department_path=case.lead_department.path if case.lead_department_id else None,
+        area_path=case.area.path if case.area_id and case.area is not None else None,
+        lead_department_path=(case.lead_department.path
+                              if case.lead_department_id and case.lead_department is not None else None),
         department_paths=tuple(d.path for d in case.assisting_departments.all()),
         owner_id=case.submitter_id,
     )
 
 
-def lock_case(case_id: int) -> Case:
+def lock_case(case_id: int, *, actor: Any = None, action: str = "") -> Case:
     """Load a case for change. PostgreSQL locks the row; SQLite's IMMEDIATE transaction
-    already holds the database write lock."""
-    qs = Case.objects.select_related("area", "lead_department", "category")
+    already holds the database write lock. With an actor, access is checked before anything
+    else, so input errors never tell an outsider that the case exists."""
+    if not is_valid_id(case_id):
+        raise errors.NotFound()
     if connection.features.has_select_for_update:
-        qs = qs.select_for_update(of=("self",))
-    case = qs.filter(pk=case_id).first()
+        # Lock the bare row first. Locking a join instead would, after waiting for a concurrent
+        # writer, re-check the row against the joined rows read before the wait: a case whose
+        # lead department had just changed would vanish (NotFound instead of Conflict).
+        list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
+    case = Case.objects.select_related("area", "lead_department", "category").filter(pk=case_id).first()
     if case is None:
         raise errors.NotFound()
+    if action:
+        check_access(actor, action, case)
     return case
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from shiyu.accounts.models import Department
 from shiyu.accounts.selectors import department_get, department_list_by_pks
 from shiyu.cases.models import Case
-from shiyu.cases.selectors import case_get_for_user
+from shiyu.cases.selectors import case_by_code_for_user, case_get_for_user
 from shiyu.cases.services._core import apply, lock_case, mark_problem_if_needed
 from shiyu.core import errors
 from shiyu.core.text import clean
@@ -32,7 +32,7 @@ def _text(value: str, field: str, *, required: bool = True) -> str:
 def _departments(lead: Department | int | None, assisting: Sequence[Department | int]) -> tuple[
         Department, list[Department]]:
     lead_dept = lead if isinstance(lead, Department) else (
-        department_get(pk=int(lead)) if lead not in (None, "") else None)
+        department_get(pk=int(lead)) if lead is not None and lead != "" else None)
     if lead_dept is None or not lead_dept.is_active:
         raise errors.InvalidInput(_("Choose an existing lead department."), field="lead_department")
     ids = [d.pk if isinstance(d, Department) else int(d) for d in assisting]
@@ -45,25 +45,29 @@ def _departments(lead: Department | int | None, assisting: Sequence[Department |
 
 @transaction.atomic
 def case_accept(*, actor: Any, case_id: int, version: int | None = None, note: str = "") -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="accept")
     return apply(actor=actor, case=case, action="accept", version=version, payload={},
                  note=_text(note, "note", required=False), changes=lambda c, s, now: {"accepted_at": now})
 
 
 @transaction.atomic
 def case_reject(*, actor: Any, case_id: int, reason: str, version: int | None = None) -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="reject")
     reason = _text(reason, "reason")
     return apply(actor=actor, case=case, action="reject", version=version, payload={"reason": reason},
                  note=reason, changes=lambda c, s, now: {"closed_at": now})
 
 
 @transaction.atomic
-def case_merge(*, actor: Any, case_id: int, target_id: int, version: int | None = None,
+def case_merge(*, actor: Any, case_id: int, target_id: int | str, version: int | None = None,
                note: str = "") -> Case:
-    case = lock_case(case_id)
+    """Merge a duplicate into the case it repeats; the target is given by id or tracking code."""
+    case = lock_case(case_id, actor=actor, action="merge")
     try:
-        target = case_get_for_user(actor=actor, case_id=int(target_id))
+        if isinstance(target_id, str) and not target_id.strip().isdigit():
+            target = case_by_code_for_user(actor=actor, code=target_id)
+        else:
+            target = case_get_for_user(actor=actor, case_id=int(target_id))
     except errors.NotFound:
         raise errors.InvalidInput(_("The case to merge into does not exist."), field="target") from None
     if target.pk == case.pk or target.state == "merged":
@@ -77,7 +81,7 @@ def case_merge(*, actor: Any, case_id: int, target_id: int, version: int | None 
 @transaction.atomic
 def case_answer(*, actor: Any, case_id: int, text: str, version: int | None = None) -> Case:
     """Answer on first contact (一次性答复): replied without dispatching."""
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="answer")
     text = _text(text, "text")
     return apply(actor=actor, case=case, action="answer", version=version, payload={"text": text},
                  changes=lambda c, s, now: {"reply_text": text, "replied_at": now, "first_contact": True})
@@ -87,7 +91,7 @@ def case_answer(*, actor: Any, case_id: int, text: str, version: int | None = No
 def case_dispatch(*, actor: Any, case_id: int, lead_department: Department | int,
                   assisting_departments: Sequence[Department | int] = (), version: int | None = None,
                   note: str = "") -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="dispatch")
     lead, assisting = _departments(lead_department, assisting_departments)
     category = case.category
 
@@ -110,7 +114,7 @@ def case_dispatch(*, actor: Any, case_id: int, lead_department: Department | int
 def case_transfer(*, actor: Any, case_id: int, lead_department: Department | int,
                   assisting_departments: Sequence[Department | int] = (), version: int | None = None,
                   note: str = "") -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="transfer")
     lead, assisting = _departments(lead_department, assisting_departments)
     if lead.pk == case.lead_department_id:
         raise errors.InvalidInput(_("The case is already with this department."), field="lead_department")
@@ -127,7 +131,7 @@ def case_transfer(*, actor: Any, case_id: int, lead_department: Department | int
 
 @transaction.atomic
 def case_acknowledge(*, actor: Any, case_id: int, version: int | None = None, note: str = "") -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="acknowledge")
     return apply(actor=actor, case=case, action="acknowledge", version=version, payload={},
                  note=_text(note, "note", required=False),
                  changes=lambda c, s, now: {"acknowledged_at": now})
@@ -136,7 +140,7 @@ def case_acknowledge(*, actor: Any, case_id: int, version: int | None = None, no
 @transaction.atomic
 def case_return(*, actor: Any, case_id: int, reason: str, version: int | None = None) -> Case:
     """退回: the unit says the case is not theirs; it goes back to the dispatcher."""
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="return")
     reason = _text(reason, "reason")
     case = apply(actor=actor, case=case, action="return", version=version, payload={"reason": reason},
                  note=reason, data={"from_department": case.lead_department_id},
@@ -148,7 +152,7 @@ def case_return(*, actor: Any, case_id: int, reason: str, version: int | None = 
 
 @transaction.atomic
 def case_reply(*, actor: Any, case_id: int, text: str, version: int | None = None) -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="reply")
     text = _text(text, "text")
     return apply(actor=actor, case=case, action="reply", version=version, payload={"text": text},
                  changes=lambda c, s, now: {"reply_text": text, "replied_at": now})
@@ -157,12 +161,13 @@ def case_reply(*, actor: Any, case_id: int, text: str, version: int | None = Non
 @transaction.atomic
 def case_follow_up(*, actor: Any, case_id: int, satisfaction: str, comment: str = "",
                    version: int | None = None) -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="follow_up")
     comment = _text(comment, "comment", required=False)
     if satisfaction not in Case.Satisfaction.values:
         raise errors.InvalidInput(_("Choose satisfied, unsatisfied or unreachable."), field="satisfaction")
     case = apply(actor=actor, case=case, action="follow_up", version=version,
-                 payload={"satisfaction": satisfaction}, note=comment, changes=_follow_up_changes(satisfaction))
+                 payload={"satisfaction": satisfaction}, note=comment,
+                 changes=_follow_up_changes(satisfaction))
     return mark_problem_if_needed(case)
 
 
@@ -179,14 +184,14 @@ def _follow_up_changes(satisfaction: str):
 
 @transaction.atomic
 def case_close(*, actor: Any, case_id: int, version: int | None = None, note: str = "") -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="close")
     return apply(actor=actor, case=case, action="close", version=version, payload={},
                  note=_text(note, "note", required=False), changes=lambda c, s, now: {"closed_at": now})
 
 
 @transaction.atomic
 def case_reopen(*, actor: Any, case_id: int, reason: str, version: int | None = None) -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="reopen")
     reason = _text(reason, "reason")
     case = apply(actor=actor, case=case, action="reopen", version=version, payload={"reason": reason},
                  note=reason, changes=lambda c, s, now: {"closed_at": None, "satisfaction": "",
@@ -197,7 +202,7 @@ def case_reopen(*, actor: Any, case_id: int, reason: str, version: int | None = 
 @transaction.atomic
 def case_extend_request(*, actor: Any, case_id: int, days: int, reason: str,
                         version: int | None = None) -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="extend_request")
     reason = _text(reason, "reason")
     try:
         days = int(days)
@@ -215,7 +220,7 @@ def case_extend_request(*, actor: Any, case_id: int, days: int, reason: str,
 
 @transaction.atomic
 def case_extend_approve(*, actor: Any, case_id: int, version: int | None = None, note: str = "") -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="extend_approve")
     days = case.extension_pending_days
     if not days:
         raise errors.Conflict(_("There is no extension request to decide."))
@@ -230,7 +235,7 @@ def case_extend_approve(*, actor: Any, case_id: int, version: int | None = None,
 
 @transaction.atomic
 def case_extend_deny(*, actor: Any, case_id: int, reason: str, version: int | None = None) -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="extend_deny")
     if not case.extension_pending_days:
         raise errors.Conflict(_("There is no extension request to decide."))
     reason = _text(reason, "reason")
@@ -240,7 +245,7 @@ def case_extend_deny(*, actor: Any, case_id: int, reason: str, version: int | No
 
 @transaction.atomic
 def case_urge(*, actor: Any, case_id: int, version: int | None = None, note: str = "") -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="urge")
     return apply(actor=actor, case=case, action="urge", version=version, payload={},
                  note=_text(note, "note", required=False),
                  changes=lambda c, s, now: {"urge_count": c.urge_count + 1})
@@ -249,7 +254,7 @@ def case_urge(*, actor: Any, case_id: int, version: int | None = None, note: str
 @transaction.atomic
 def case_escalate(*, actor: Any, case_id: int, version: int | None = None, note: str = "") -> Case:
     """督办/提级督办: one level up the area ladder (grid → … → city), at most four steps."""
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="escalate")
     if case.escalation_level >= 4:
         raise errors.Conflict(_("The case is already supervised at city level."))
     return apply(actor=actor, case=case, action="escalate", version=version, payload={},
@@ -259,7 +264,7 @@ def case_escalate(*, actor: Any, case_id: int, version: int | None = None, note:
 
 @transaction.atomic
 def case_comment(*, actor: Any, case_id: int, text: str, version: int | None = None) -> Case:
-    case = lock_case(case_id)
+    case = lock_case(case_id, actor=actor, action="comment")
     text = _text(text, "text")
     return apply(actor=actor, case=case, action="comment", version=version, payload={"text": text},
                  note=text)

@@ -29,6 +29,13 @@ def _ids(payload: Mapping[str, Any], name: str) -> list[int]:
                                   field=name) from None
 
 
+def _target(payload: Mapping[str, Any]) -> int | str:
+    value = payload.get("target")
+    if isinstance(value, str) and value.strip() and not value.strip().isdigit():
+        return value.strip()
+    return _int(payload, "target")
+
+
 def _s(payload: Mapping[str, Any], name: str) -> str:
     value = payload.get(name, "")
     if value is None:
@@ -40,9 +47,10 @@ def _s(payload: Mapping[str, Any], name: str) -> str:
 
 VERBS: dict[str, Callable[..., Case]] = {
     "accept": lambda a, cid, v, p: actions.case_accept(actor=a, case_id=cid, version=v, note=_s(p, "note")),
-    "reject": lambda a, cid, v, p: actions.case_reject(actor=a, case_id=cid, version=v, reason=_s(p, "reason")),
+    "reject": lambda a, cid, v, p: actions.case_reject(
+        actor=a, case_id=cid, version=v, reason=_s(p, "reason")),
     "merge": lambda a, cid, v, p: actions.case_merge(actor=a, case_id=cid, version=v,
-                                                     target_id=_int(p, "target"), note=_s(p, "note")),
+                                                     target_id=_target(p), note=_s(p, "note")),
     "answer": lambda a, cid, v, p: actions.case_answer(actor=a, case_id=cid, version=v, text=_s(p, "text")),
     "dispatch": lambda a, cid, v, p: actions.case_dispatch(
         actor=a, case_id=cid, version=v, lead_department=_int(p, "lead_department"),
@@ -52,12 +60,14 @@ VERBS: dict[str, Callable[..., Case]] = {
         assisting_departments=_ids(p, "assisting_departments"), note=_s(p, "note")),
     "acknowledge": lambda a, cid, v, p: actions.case_acknowledge(actor=a, case_id=cid, version=v,
                                                                  note=_s(p, "note")),
-    "return": lambda a, cid, v, p: actions.case_return(actor=a, case_id=cid, version=v, reason=_s(p, "reason")),
+    "return": lambda a, cid, v, p: actions.case_return(
+        actor=a, case_id=cid, version=v, reason=_s(p, "reason")),
     "reply": lambda a, cid, v, p: actions.case_reply(actor=a, case_id=cid, version=v, text=_s(p, "text")),
     "follow_up": lambda a, cid, v, p: actions.case_follow_up(
         actor=a, case_id=cid, version=v, satisfaction=_s(p, "satisfaction"), comment=_s(p, "comment")),
     "close": lambda a, cid, v, p: actions.case_close(actor=a, case_id=cid, version=v, note=_s(p, "note")),
-    "reopen": lambda a, cid, v, p: actions.case_reopen(actor=a, case_id=cid, version=v, reason=_s(p, "reason")),
+    "reopen": lambda a, cid, v, p: actions.case_reopen(
+        actor=a, case_id=cid, version=v, reason=_s(p, "reason")),
     "extend_request": lambda a, cid, v, p: actions.case_extend_request(
         actor=a, case_id=cid, version=v, days=_int(p, "days"), reason=_s(p, "reason")),
     "extend_approve": lambda a, cid, v, p: actions.case_extend_approve(actor=a, case_id=cid, version=v,
@@ -65,7 +75,8 @@ VERBS: dict[str, Callable[..., Case]] = {
     "extend_deny": lambda a, cid, v, p: actions.case_extend_deny(actor=a, case_id=cid, version=v,
                                                                  reason=_s(p, "reason")),
     "urge": lambda a, cid, v, p: actions.case_urge(actor=a, case_id=cid, version=v, note=_s(p, "note")),
-    "escalate": lambda a, cid, v, p: actions.case_escalate(actor=a, case_id=cid, version=v, note=_s(p, "note")),
+    "escalate": lambda a, cid, v, p: actions.case_escalate(
+        actor=a, case_id=cid, version=v, note=_s(p, "note")),
     "comment": lambda a, cid, v, p: actions.case_comment(actor=a, case_id=cid, version=v, text=_s(p, "text")),
 }
 

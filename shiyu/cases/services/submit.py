@@ -3,8 +3,8 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.validators import EmailValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from shiyu.audit.services import audit_record
 from shiyu.cases.models import Case, CaseEvent, Category
 from shiyu.cases.services._core import check_access, target_of
 from shiyu.core import clock, errors
+from shiyu.core.ids import is_valid_id
 from shiyu.core.text import clean, token_string
 from shiyu.geo.models import Area
 
@@ -56,7 +57,7 @@ def _resolve(model, value, label: str, field_name: str):
         qs = qs.filter(is_active=True)
     found = None
     if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        found = qs.filter(pk=int(value)).first()
+        found = qs.filter(pk=int(value)).first() if is_valid_id(int(value)) else None
     if found is None and isinstance(value, str):
         found = qs.filter(code=value).first() or qs.filter(name=value).first()
     if found is None:

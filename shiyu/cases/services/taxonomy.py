@@ -1,6 +1,7 @@
 from django.db import transaction
 
 from shiyu.cases.models import Category
+from shiyu.core.tree import child_path
 
 
 @transaction.atomic
@@ -10,7 +11,7 @@ def category_create(*, code: str, name: str, name_en: str = "", parent: Category
     category = Category.objects.create(
         code=code, name=name, name_en=name_en, parent=parent, level=(parent.level + 1) if parent else 1,
         default_department_id=default_department_id, ack_hours=ack_hours, complete_days=complete_days)
-    category.path = f"{parent.path if parent else '/'}{category.pk}/"
+    category.path = child_path(parent, category.pk)
     category.save(update_fields=["path"])
     return category
 
@@ -23,7 +24,7 @@ def category_save(*, actor, category: Category, changed_fields: list[str] | None
     is_new = category.pk is None
     category.level = (category.parent.level + 1) if category.parent else 1
     category.save()
-    path = f"{category.parent.path if category.parent else '/'}{category.pk}/"
+    path = child_path(category.parent, category.pk)
     if category.path != path:
         old = category.path
         category.path = path

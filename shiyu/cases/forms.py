@@ -1,0 +1,185 @@
+"""Forms of the staff workbench. They parse the query string and render the action forms;
+the services stay the judges of what is valid (a form never saves anything)."""
+
+from typing import Any
+
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from shiyu.accounts.selectors import department_list
+from shiyu.cases import selectors
+from shiyu.cases.models import Case
+from shiyu.cases.services.actions import MAX_EXTENSION_DAYS
+from shiyu.geo.selectors import area_list
+
+PAGE_SIZE = 25
+SEARCH_MAX = 200
+
+
+def label(obj: Any) -> str:
+    """A category, area or department in the current language."""
+    if obj is None:
+        return ""
+    name_en = getattr(obj, "name_en", "")
+    return name_en if name_en and get_language() == "en" else obj.name
+
+
+def department_choices() -> list[tuple[str, str]]:
+    return [(str(d.pk), label(d)) for d in department_list()]
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    return [(str(c.pk), "\u2003" * (c.level - 1) + label(c)) for c in selectors.category_list()]
+
+
+def _area_choices() -> list[tuple[str, str]]:
+    # path is "/1/4/19/": its depth gives the indentation of the tree.
+    return [(str(a.pk), "\u2003" * max(a.path.count("/") - 2, 0) + label(a)) for a in area_list()]
+
+
+def _blank(text: Any) -> list[tuple[str, Any]]:
+    return [("", text)]
+
+
+class FilterForm(forms.Form):
+    """The filter bar of the workbench (GET). Bad values are ignored, not fatal."""
+
+    queue = forms.CharField(required=False, widget=forms.HiddenInput)
+    state = forms.ChoiceField(label=_("State"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value=None)
+    area = forms.TypedChoiceField(label=_("Area"), required=False, coerce=int, empty_value=None)
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int,
+                                        empty_value=None)
+    problem = forms.BooleanField(label=_("Problem cases only"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": _("Words in title, text or address")}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        any_ = _("Any")
+        self.fields["state"].choices = _blank(any_) + list(Case.STATE_CHOICES)
+        self.fields["kind"].choices = _blank(any_) + list(Case.Kind.choices)
+        self.fields["channel"].choices = _blank(any_) + list(Case.Channel.choices)
+        self.fields["category"].choices = _blank(any_) + _category_choices()
+        self.fields["area"].choices = _blank(any_) + _area_choices()
+        self.fields["department"].choices = _blank(any_) + department_choices()
+
+    def filters(self, queue: str) -> selectors.CaseFilters:
+        self.is_valid()
+        data = self.cleaned_data  # only the fields that parsed
+        return selectors.CaseFilters(
+            queue=queue, states=[data["state"]] if data.get("state") else [],
+            kind=data.get("kind") or "", channel=data.get("channel") or "",
+            category=data.get("category"), area=data.get("area"), department=data.get("department"),
+            problem=True if data.get("problem") else None, q=(data.get("q") or "").strip())
+
+
+class BulkDispatchFields(forms.Form):
+    """Only renders the department pickers of the bulk bar."""
+
+    lead_department = forms.ChoiceField(label=_("Lead department"), required=False)
+    assisting_departments = forms.MultipleChoiceField(label=_("Assisting departments"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, auto_id="bulk_%s", **kwargs)
+        choices = department_choices()
+        self.fields["lead_department"].choices = _blank("—") + choices
+        self.fields["assisting_departments"].choices = choices
+
+
+# ---- action forms on the case page -------------------------------------------------------
+
+def _text(label_: Any, *, required: bool = True, rows: int = 3) -> forms.CharField:
+    return forms.CharField(label=label_, required=required, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, action: str, **kwargs: Any) -> None:
+        # Plain field names (the payload the services read), ids unique on the page.
+        super().__init__(*args, auto_id=f"id_{action}_%s", **kwargs)
+        self.action = action
+
+    def set_error(self, field: str | None, message: Any) -> None:
+        """Show a service's InvalidInput next to the field it names."""
+        # The service's message alone: the form's own validation would repeat it in other words.
+        if self._errors is None:
+            self._errors = ErrorDict()
+        name = field if field in self.fields and field != "version" else "__all__"
+        self._errors.setdefault(name, self.error_class()).append(str(message))
+
+
+class NoteForm(ActionForm):
+    note = _text(_("Note (optional)"), required=False, rows=2)
+
+
+class ReasonForm(ActionForm):
+    reason = _text(_("Reason"))
+
+
+class TextForm(ActionForm):
+    text = _text(_("Text"), rows=4)
+
+
+class DepartmentForm(ActionForm):
+    lead_department = forms.ChoiceField(label=_("Lead department"))
+    assisting_departments = forms.MultipleChoiceField(
+        label=_("Assisting departments"), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}))
+    note = _text(_("Note (optional)"), required=False, rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = department_choices()
+        self.fields["lead_department"].choices = _blank("—") + choices
+        self.fields["assisting_departments"].choices = choices
+
+
+class FollowUpForm(ActionForm):
+    satisfaction = forms.ChoiceField(label=_("Resident's satisfaction"), choices=Case.Satisfaction.choices,
+                                     widget=forms.RadioSelect)
+    comment = _text(_("Comment (optional)"), required=False, rows=2)
+
+
+class ExtendRequestForm(ActionForm):
+    days = forms.IntegerField(label=_("Extra days"), min_value=1, max_value=MAX_EXTENSION_DAYS)
+    reason = _text(_("Reason"))
+
+
+class MergeForm(ActionForm):
+    target = forms.IntegerField(label=_("Merge into case number (id)"), min_value=1)
+    note = _text(_("Note (optional)"), required=False, rows=2)
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "accept": NoteForm, "acknowledge": NoteForm, "close": NoteForm, "urge": NoteForm,
+    "escalate": NoteForm, "extend_approve": NoteForm,
+    "reject": ReasonForm, "return": ReasonForm, "reopen": ReasonForm, "extend_deny": ReasonForm,
+    "reply": TextForm, "answer": TextForm, "comment": TextForm,
+    "dispatch": DepartmentForm, "transfer": DepartmentForm,
+    "follow_up": FollowUpForm,
+    "extend_request": ExtendRequestForm,
+    "merge": MergeForm,
+}
+
+
+def action_form(action: str, case: Case, data: Any = None) -> ActionForm:
+    """The form for one action on `case`; bound to `data` when redisplaying an error."""
+    form_class = ACTION_FORMS.get(action, NoteForm)
+    initial: dict[str, Any] = {"version": case.version}
+    if form_class is DepartmentForm:
+        suggested = case.suggested_department_id
+        if action == "transfer" and suggested == case.lead_department_id:
+            suggested = None
+        initial["lead_department"] = str(suggested) if suggested else ""
+    if data is not None:
+        data = data.copy()
+        data["version"] = str(case.version)  # redisplayed forms act on what is shown now
+    return form_class(data, action=action, initial=initial)

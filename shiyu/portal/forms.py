@@ -1,0 +1,143 @@
+"""Resident-facing forms. They check shape only; the intake and case services decide what is valid."""
+
+import uuid
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from shiyu.cases import selectors as case_selectors
+from shiyu.cases.services import CaseInput
+from shiyu.geo import selectors as geo_selectors
+
+# Same limits as the intake service; repeated here so the browser can check them first.
+TITLE_MAX = 200
+BODY_MAX = 5000
+ADDRESS_MAX = 300
+NOTE_MAX = 5000
+CODE_MAX = 16
+
+
+# Service error field names that differ from the form's field names.
+SERVICE_FIELDS = {"contact.name": "contact_name", "contact.phone": "contact_phone",
+                  "contact.email": "contact_email"}
+
+
+def _name(obj) -> str:
+    if get_language() == "en" and getattr(obj, "name_en", ""):
+        return obj.name_en
+    return obj.name
+
+
+def category_choices() -> list:
+    """Leaf categories in <optgroup>s named by their ancestors ("Environment › Noise")."""
+    categories = list(case_selectors.category_list())
+    by_id = {c.pk: c for c in categories}
+    parents = {c.parent_id for c in categories if c.parent_id}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    top_level: list[tuple[str, str]] = []
+    for category in categories:  # ordered by path, so groups come out in tree order
+        if category.pk in parents:
+            continue
+        trail = []
+        parent = by_id.get(category.parent_id)
+        while parent is not None:
+            trail.append(_name(parent))
+            parent = by_id.get(parent.parent_id)
+        option = (str(category.pk), _name(category))
+        if trail:
+            groups.setdefault(" › ".join(reversed(trail)), []).append(option)
+        else:
+            top_level.append(option)
+    choices: list = [("", _("Not sure — staff will choose"))]
+    choices.extend(top_level)
+    choices.extend((label, options) for label, options in groups.items())
+    return choices
+
+
+def area_choices() -> list:
+    """Every area in tree order, indented by depth so the select reads like the tree."""
+    choices: list = [("", _("Not sure"))]
+    for area in geo_selectors.area_list():
+        depth = max(area.path.strip("/").count("/"), 0)
+        choices.append((str(area.pk), "\u00a0\u00a0\u00a0" * depth + geo_selectors.area_label(area)))
+    return choices
+
+
+class SubmitForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What kind of request is it?"), choices=case_selectors.kind_choices,
+                             initial="complaint")
+    category = forms.ChoiceField(label=_("Topic"), required=False)
+    area = forms.ChoiceField(label=_("Where is it?"), required=False)
+    address = forms.CharField(label=_("Address or landmark"), required=False, max_length=ADDRESS_MAX,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+    title = forms.CharField(label=_("Short title"), max_length=TITLE_MAX,
+                            widget=forms.TextInput(attrs={"data-counter": ""}))
+    body = forms.CharField(label=_("Describe the matter"), max_length=BODY_MAX,
+                           widget=forms.Textarea(attrs={"rows": 8, "data-counter": ""}),
+                           help_text=_("What happened, where and since when. Please do not include "
+                                       "other people's personal data."))
+    contact_name = forms.CharField(label=_("Your name"), required=False, max_length=100,
+                                   widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    contact_phone = forms.CharField(label=_("Phone"), required=False, max_length=40,
+                                    widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel",
+                                                                  "inputmode": "tel"}))
+    contact_email = forms.EmailField(label=_("Email"), required=False, max_length=254,
+                                     widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    # One token per rendered form: a double-clicked or retried submit returns the first case.
+    token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    contact_fields = ("contact_name", "contact_phone", "contact_email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = category_choices()
+        self.fields["area"].choices = area_choices()
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4().hex)
+
+    def case_input(self) -> CaseInput:
+        d = self.cleaned_data
+        return CaseInput(title=d["title"], body=d["body"], kind=d["kind"], category=d["category"] or None,
+                         area=d["area"] or None, address=d["address"], channel="web",
+                         contact_name=d["contact_name"], contact_phone=d["contact_phone"],
+                         contact_email=d["contact_email"])
+
+    def add_service_error(self, field: str | None, message) -> None:
+        name = SERVICE_FIELDS.get(field or "", field)
+        self.add_error(name if name in self.fields else None, str(message))
+
+    def renew_token(self) -> None:
+        """Give the re-rendered form a fresh token (the old one is bound to another submission)."""
+        data = self.data.copy()
+        data["token"] = uuid.uuid4().hex
+        self.data = data
+
+    @property
+    def main_fields(self):
+        return [self[name] for name in ("kind", "category", "area", "address", "title", "body")]
+
+    @property
+    def contact_bound_fields(self):
+        return [self[name] for name in self.contact_fields]
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label=_("Tracking code"), max_length=CODE_MAX, widget=forms.TextInput(
+        attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}))
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split()).upper()
+
+
+class FeedbackForm(forms.Form):
+    satisfaction = forms.ChoiceField(label=_("Are you satisfied with the reply?"), widget=forms.RadioSelect,
+                                     choices=[("satisfied", _("Satisfied")),
+                                              ("unsatisfied", _("Not satisfied"))])
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=NOTE_MAX,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the problem not solved?"), max_length=NOTE_MAX,
+                             widget=forms.Textarea(attrs={"rows": 3}))
