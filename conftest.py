@@ -7,8 +7,52 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 
+def _on_postgres() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''}".rstrip()
+
+
+def pytest_collection_modifyitems(config, items):
+    """`postgres` tests skip on SQLite; with SHIYU_REQUIRE_POSTGRES=1 (CI's PostgreSQL run) a suite
+    that is not on PostgreSQL stops at once instead of passing on SQLite by mistake."""
+    if os.environ.get("SHIYU_REQUIRE_POSTGRES") == "1" and not _on_postgres():
+        raise pytest.UsageError("SHIYU_REQUIRE_POSTGRES=1 but DATABASE_URL does not point to PostgreSQL")
+    if not _on_postgres():
+        skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+def restore_migration_data() -> None:
+    """Put back the rows the data migrations made (roles, the default policy, the system user).
+
+    Transactional tests (live server, threads) end with a flush that removes them, and
+    serialized_rollback cannot always restore them; the data migrations are idempotent.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("shiyu.accounts.migrations.0002_roles", "shiyu.cases.migrations.0002_default_policy"):
+        importlib.import_module(module).forwards(apps, None)
+
+
 @pytest.fixture
-def city(db):
+def migration_data(db):
+    restore_migration_data()
+
+
+@pytest.fixture
+def city(migration_data):
     from shiyu.demo.city import build_city
 
     return build_city(small=True)

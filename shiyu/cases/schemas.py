@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import Field, model_validator
@@ -125,7 +125,8 @@ class ActionIn(ObjectIn):
     lead_department: int | None = None
     assisting_departments: list[int] | None = None
     satisfaction: Literal["satisfied", "unsatisfied", "unreachable"] | None = None
-    target: int | str | None = Field(None, max_length=32)
+    # The length limit belongs to the text form (a case code) only: on the union it fails on ints.
+    target: int | Annotated[str, Field(max_length=32)] | None = None
     days: int | None = None
 
 

@@ -152,9 +152,10 @@ def resolve(state: State | None, action: str, payload: Mapping[str, object]) -> 
     if move.branch is not None:
         field_name, outcomes = move.branch
         value = payload.get(field_name)
-        if value not in outcomes:
+        # Only a known string picks a branch (an unhashable value must not blow up the lookup).
+        if not isinstance(value, str) or value not in outcomes:
             raise MissingInput(field_name)
-        return outcomes[str(value)]
+        return outcomes[value]
     if move.to is None:
         assert state is not None  # only SUBMIT starts from nothing, and it has a target
         return state

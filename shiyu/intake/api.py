@@ -1,10 +1,12 @@
 from django.urls import reverse
+from ninja.responses import Status
 
+from shiyu.accounts.auth import optional_bearer
 from shiyu.cases.api import router  # the one /cases path: GET lists (cases), POST submits (here)
 from shiyu.cases.schemas import CaseCreatedOut, CaseIn
 from shiyu.cases.services import CaseInput
 from shiyu.core import ratelimit
-from shiyu.core.api import actor_of, optional_bearer
+from shiyu.core.api import actor_of
 from shiyu.intake import services
 
 
@@ -32,4 +34,4 @@ def case_create(request, payload: CaseIn):
     body = {"id": case.pk, "code": case.code, "state": case.state, "title": case.title,
             "kind": case.kind, "submitted_at": case.submitted_at,
             "track_url": reverse("portal:track-detail", args=[case.code])}
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)
