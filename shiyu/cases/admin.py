@@ -34,7 +34,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
-    list_display = ("code", "title", "state", "kind", "channel", "category", "lead_department", "submitted_at")
+    list_display = ("code", "title", "state", "kind", "channel", "category", "lead_department",
+                    "submitted_at")
     list_filter = ("state", "kind", "channel", "is_problem")
     search_fields = ("code", "title")
     exclude = ("contact_name", "contact_phone", "contact_email", "search_tokens")

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from shiyu.accounts.auth import optional_bearer
 from shiyu.cases import presenters, selectors, services
 from shiyu.cases.schemas import (
     ActionIn,
@@ -12,7 +13,6 @@ from shiyu.cases.schemas import (
     TrackOut,
 )
 from shiyu.core import ratelimit
-from shiyu.core.api import optional_bearer
 from shiyu.core.errors import InvalidInput
 
 router = Router(tags=["cases"])

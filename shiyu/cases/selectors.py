@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 
 from shiyu.accounts import policies
 from shiyu.cases import workflow
@@ -183,9 +184,9 @@ def case_by_external_ref(*, channel: str, external_ref: str) -> Case | None:
     return Case.objects.filter(channel=channel, external_ref=external_ref).only("id", "code").first()
 
 
-def kind_choices() -> list[tuple[str, str]]:
+def kind_choices() -> list[tuple[str, str | Promise]]:  # labels are lazy translations
     return list(Case.Kind.choices)
 
 
-def urgency_choices() -> list[tuple[str, str]]:
+def urgency_choices() -> list[tuple[str, str | Promise]]:
     return list(Case.Urgency.choices)

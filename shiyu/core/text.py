@@ -1,37 +1,39 @@
 """Chinese text helpers: segmentation for full-text search and input hygiene."""
 
 import logging
-import re
 import unicodedata
 
 import jieba
 
 jieba.setLogLevel(logging.WARNING)
 
-_WORD = re.compile(r"\w", re.UNICODE)
 _CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
-def tokens(text: str) -> list[str]:
-    """Search tokens: jieba words (search mode) plus single CJK characters.
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
-    Single characters make one-character queries work; lower-casing makes Latin
-    words match regardless of case.
+
+def _word(token: str) -> str:
+    """A token reduced to word characters, lower-cased (safe inside FTS5 and tsquery syntax)."""
+    return "".join(ch for ch in token.lower() if ch.isalnum() or ch == "_")
+
+
+def tokens(text: str) -> list[str]:
+    """Index tokens: jieba's search-mode words, then every CJK character in text order.
+
+    The words give relevance; the character stream makes any Chinese substring findable as a
+    phrase of single characters, whatever jieba decided ("烧烤摊油烟" is cut 摊油/烟熏, yet
+    "油 烟" still matches as adjacent characters).
     """
     out: list[str] = []
     seen: set[str] = set()
-    for word in jieba.cut_for_search(text or ""):
-        word = word.strip().lower()
-        if not word or not _WORD.search(word):
-            continue
-        if word not in seen:
+    for raw in jieba.cut_for_search(text or ""):
+        word = _word(raw)
+        if word and word not in seen:
             seen.add(word)
             out.append(word)
-        if len(word) > 1 and any("\u4e00" <= ch <= "\u9fff" for ch in word):
-            for ch in word:
-                if ch not in seen and "\u4e00" <= ch <= "\u9fff":
-                    seen.add(ch)
-                    out.append(ch)
+    out.extend(ch for ch in (text or "") if _is_cjk(ch))
     return out
 
 
@@ -39,10 +41,19 @@ def token_string(*parts: str) -> str:
     return " ".join(tokens(" ".join(p for p in parts if p)))
 
 
+def query_terms(query: str) -> list[tuple[str, list[str]]]:
+    """Each query word with its CJK characters: a case matches a word if it has the word as a
+    token or the characters as a phrase."""
+    terms = []
+    for raw in jieba.cut(query or ""):
+        word = _word(raw)
+        if word:
+            terms.append((word, [ch for ch in word if _is_cjk(ch)]))
+    return terms
+
+
 def query_tokens(query: str) -> list[str]:
-    """Tokens of a search box query: jieba's exact mode, so each word must match."""
-    words = [w.strip().lower() for w in jieba.cut(query or "")]
-    return [w for w in words if w and _WORD.search(w)]
+    return [word for word, _ in query_terms(query)]
 
 
 def clean(text: str) -> str:
