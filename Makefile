@@ -4,46 +4,70 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 4
+PG_URL ?= postgres://postgres@127.0.0.1:5432/shiyu
+# Demo accounts and the sign-in hint exist only with SHIYU_DEMO (`make run SHIYU_DEMO=0` for none).
 export SHIYU_DEMO ?= 1
+# Cases in the seeded demo history (seed_demo makes ~20–40 a second here).
+DEMO_CASES ?= 1000
+# Playwright drives Debian's Chromium (`make chromium`); it never downloads a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install assets messages migrate seed run serve test test-pg lint chromium
+.PHONY: install assets messages migrate seed static run test test-pg lint chromium bench clean
 
 install: $(BIN)/.installed assets messages
 
+# Re-runs only when pyproject.toml changes; a fresh clone has no stamp, so it installs.
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e ".[dev]"
 	touch $@
 
-node_modules/.package-lock.json: package.json
-	npm install --no-audit --no-fund
+# `npm ci` installs exactly what package-lock.json says and never rewrites it.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	touch $@
 
-assets: node_modules/.package-lock.json
+assets: node_modules/.package-lock.json $(BIN)/.installed
 	$(BIN)/python scripts/build_assets.py
 
 messages: $(BIN)/.installed
 	$(BIN)/python scripts/compile_messages.py
 
 migrate: install
-	$(BIN)/shiyu migrate --noinput
+	$(BIN)/shiyu migrate --noinput -v0
 
+# The demo city (accounts and DEMO_CASES cases) only goes into an empty database.
 seed: migrate
-	$(BIN)/shiyu seed_demo --if-empty
+	@if [ "$(SHIYU_DEMO)" = 1 ]; then $(BIN)/shiyu seed_demo --if-empty --cases $(DEMO_CASES); \
+	else echo "SHIYU_DEMO is off: no demo city"; fi
 
-run: seed
+static: install
 	$(BIN)/shiyu collectstatic --noinput -v0
-	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--access-logfile - --timeout 60
+
+run: seed static
+	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
+		--worker-class sync --workers $(WORKERS) --access-logfile - --timeout 60
 
 chromium:
-	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	@test -x /usr/bin/chromium || (export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium)
 
 test: install chromium
 	$(BIN)/pytest -p xdist -n 2 $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (the server must be running; tests make their own databases).
+test-pg:
+	DATABASE_URL=$(PG_URL) SHIYU_REQUIRE_POSTGRES=1 $(MAKE) test
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy shiyu/cases/services shiyu/cases/workflow.py shiyu/intake/services.py shiyu/accounts/policies.py
 	$(BIN)/lint-imports
+
+# Intake throughput against a bare Django insert view; BENCH_ARGS="--database-url postgres://…".
+bench: install
+	$(BIN)/python bench/intake.py $(BENCH_ARGS)
+
+clean:
+	rm -rf var/static .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
