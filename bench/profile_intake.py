@@ -47,7 +47,7 @@ def main() -> int:
         from bench.intake import payloads
 
         client = Client(HTTP_HOST="127.0.0.1")
-        items = [json.dumps(p, ensure_ascii=False) for p in payloads(args.requests + 20)]
+        items = [json.dumps(p, ensure_ascii=False) for p in payloads(2 * args.requests + 20)]
 
         def post(i: int) -> None:
             headers = {"HTTP_IDEMPOTENCY_KEY": f"profile-{i}"} if args.path.startswith("/api/") else {}
@@ -56,6 +56,12 @@ def main() -> int:
 
         for i in range(20):  # warm: imports, URL resolver, jieba's dictionary
             post(args.requests + i)
+        started = time.perf_counter()
+        for i in range(args.requests):
+            post(args.requests + 20 + i)
+        plain = time.perf_counter() - started
+        print(f"{args.requests} requests to {args.path} without a profiler: "
+              f"{plain / args.requests * 1000:.2f} ms each")
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()

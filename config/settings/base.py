@@ -134,6 +134,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 SHIYU_RATE_SUBMIT = env_str("SHIYU_RATE_SUBMIT", "30/h")
 SHIYU_RATE_TRACK = env_str("SHIYU_RATE_TRACK", "120/h")
 
+# How long each process keeps categories and areas in memory (see shiyu/core/refcache.py).
+SHIYU_REFCACHE_SECONDS = int(env_str("SHIYU_REFCACHE_SECONDS", "30"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

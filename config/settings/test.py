@@ -20,3 +20,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"shiyu-test-{os.getpid()}.sqlite3"),
     }
+SHIYU_REFCACHE_SECONDS = 0  # always load reference tables: tests roll back and rebuild them

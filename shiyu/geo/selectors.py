@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
+from shiyu.core.refcache import RefCache
 from shiyu.geo.models import Area
 
 
@@ -36,3 +37,26 @@ def area_label(area: Area | None) -> str:
     if get_language() == "en" and area.name_en:
         return area.name_en
     return area.name
+
+
+def _load_area_index() -> dict[str, dict]:
+    areas = list(Area.objects.all())
+    by_name: dict = {}
+    for area in sorted(areas, key=lambda a: a.path):
+        by_name.setdefault(area.name, area)
+    return {"by_id": {a.pk: a for a in areas}, "by_code": {a.code: a for a in areas}, "by_name": by_name}
+
+
+area_index = RefCache(_load_area_index)
+
+
+def area_lookup(value: str | int) -> Area | None:
+    """An area by id, code or exact name, from the in-process index (intake's hot path)."""
+    index = area_index.get()
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        found = index["by_id"].get(int(value))
+        if found is not None:
+            return found
+    if isinstance(value, str):
+        return index["by_code"].get(value) or index["by_name"].get(value)
+    return None

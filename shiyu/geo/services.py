@@ -3,6 +3,7 @@ from django.db import transaction
 from shiyu.core.errors import InvalidInput
 from shiyu.core.tree import child_path
 from shiyu.geo.models import Area
+from shiyu.geo.selectors import area_index
 
 LEVEL_ORDER = [Area.Level.CITY, Area.Level.DISTRICT, Area.Level.STREET, Area.Level.COMMUNITY,
                Area.Level.GRID]
@@ -17,4 +18,6 @@ def area_create(*, code: str, name: str, level: str, parent: Area | None = None,
     area = Area.objects.create(code=code, name=name, name_en=name_en, level=level, parent=parent)
     area.path = child_path(parent, area.pk)
     area.save(update_fields=["path"])
+    transaction.on_commit(area_index.invalidate)
+    area_index.invalidate()
     return area

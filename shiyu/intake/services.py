@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from shiyu.cases.models import Case
 from shiyu.cases.services import CaseInput, case_submit
+from shiyu.cases.services.submit import validate
 from shiyu.core import clock, errors
 from shiyu.intake.models import IdempotencyKey
 
@@ -34,7 +35,12 @@ def _replay(*, scope: str, key: str, fingerprint: str) -> Case | None:
 
 
 def intake_submit(*, actor: Any, data: CaseInput, idempotency_key: str = "") -> tuple[Case, bool]:
-    """Make a case; with an idempotency key a retry returns the first case. → (case, created)."""
+    """Make a case; with an idempotency key a retry returns the first case. → (case, created).
+
+    The first request pays no look-up: the case and its key are inserted in one transaction and
+    the key's unique index decides. A retry (or a concurrent twin) fails that insert, rolls back
+    whole, and is answered with the case the key already points to.
+    """
     key = (idempotency_key or "").strip()
     if len(key) > KEY_MAX:
         raise errors.InvalidInput(_("The Idempotency-Key header is too long."), field="Idempotency-Key")
@@ -42,17 +48,16 @@ def intake_submit(*, actor: Any, data: CaseInput, idempotency_key: str = "") -> 
         return case_submit(actor=actor, data=data), True
     scope, fingerprint = _scope(actor), _fingerprint(data)
     try:
+        validated = validate(data)
         with transaction.atomic():
-            existing = _replay(scope=scope, key=key, fingerprint=fingerprint)
-            if existing is not None:
-                return existing, False
-            case = case_submit(actor=actor, data=data)
+            case = case_submit(actor=actor, data=data, validated=validated)
             IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint, case_id=case.pk,
                                           created_at=clock.now())
             return case, True
-    except IntegrityError:
-        # A concurrent request with the same key won the race; its case is the answer.
+    except (IntegrityError, errors.InvalidInput) as exc:
+        # An invalid retry of an accepted submission still gets its case (the reference data may
+        # have changed since); anything else is the error it was.
         existing = _replay(scope=scope, key=key, fingerprint=fingerprint)
         if existing is None:
-            raise
+            raise exc from None
         return existing, False

@@ -1,5 +1,6 @@
 from django.db import transaction
 
+from shiyu.cases import taxonomy
 from shiyu.cases.models import Category
 from shiyu.core.tree import child_path
 
@@ -13,6 +14,8 @@ def category_create(*, code: str, name: str, name_en: str = "", parent: Category
         default_department_id=default_department_id, ack_hours=ack_hours, complete_days=complete_days)
     category.path = child_path(parent, category.pk)
     category.save(update_fields=["path"])
+    taxonomy.categories.invalidate()
+    transaction.on_commit(taxonomy.categories.invalidate)
     return category
 
 
@@ -35,4 +38,6 @@ def category_save(*, actor, category: Category, changed_fields: list[str] | None
                 child.save(update_fields=["path"])
     audit_record(actor=actor, verb=f"category.{'create' if is_new else 'change'}", obj=category,
                  data={"fields": changed_fields or []})
+    taxonomy.categories.invalidate()
+    transaction.on_commit(taxonomy.categories.invalidate)
     return category
