@@ -7,8 +7,9 @@ WORKERS ?= 4
 PG_URL ?= postgres://postgres@127.0.0.1:5432/shiyu
 # Demo accounts and the sign-in hint exist only with SHIYU_DEMO (`make run SHIYU_DEMO=0` for none).
 export SHIYU_DEMO ?= 1
-# Cases in the seeded demo history (seed_demo makes ~20–40 a second here).
-DEMO_CASES ?= 1000
+# Cases in the seeded demo history: every one goes through the real services, so the first
+# `make run` takes a few minutes on a small machine (a progress bar shows it); later runs reuse it.
+DEMO_CASES ?= 5000
 # Playwright drives Debian's Chromium (`make chromium`); it never downloads a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 

@@ -8,7 +8,7 @@ from shiyu.accounts.models import ApiToken, Department, Membership, Role, RolePe
 from shiyu.audit.services import audit_record
 from shiyu.core import clock
 from shiyu.core.errors import InvalidInput, NotFound
-from shiyu.core.tree import child_path
+from shiyu.core.tree import child_path, repath
 
 
 def _hash(raw: str) -> str:
@@ -83,10 +83,6 @@ def system_user() -> User:
     return user
 
 
-def _tree_path(obj, parent) -> str:
-    return child_path(parent, obj.pk)
-
-
 @transaction.atomic
 def config_save(*, actor: User, obj, changed_fields: list[str] | None = None) -> None:
     """Save a configuration row edited in the admin (departments, roles, permissions,
@@ -94,15 +90,7 @@ def config_save(*, actor: User, obj, changed_fields: list[str] | None = None) ->
     is_new = obj.pk is None
     obj.save()
     if isinstance(obj, Department):
-        old_path = obj.path
-        new_path = _tree_path(obj, obj.parent)
-        if new_path != old_path:
-            obj.path = new_path
-            obj.save(update_fields=["path"])
-            if old_path:
-                for child in Department.objects.filter(path__startswith=old_path).exclude(pk=obj.pk):
-                    child.path = new_path + child.path[len(old_path):]
-                    child.save(update_fields=["path"])
+        repath(obj)
     audit_record(actor=actor, verb=f"config.{'create' if is_new else 'change'}", obj=obj,
                  data={"fields": changed_fields or []})
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from shiyu.cases.models import Case, CaseEvent, Category
 from shiyu.cases.services.taxonomy import category_save
+from shiyu.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Category)
@@ -17,19 +18,6 @@ class CategoryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases refer to categories; deactivate instead
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Cases change only through the workflow services (workbench, API, CLI)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

@@ -2,7 +2,7 @@ from django.db import transaction
 
 from shiyu.cases import taxonomy
 from shiyu.cases.models import Category
-from shiyu.core.tree import child_path
+from shiyu.core.tree import child_path, repath
 
 
 @transaction.atomic
@@ -27,15 +27,7 @@ def category_save(*, actor, category: Category, changed_fields: list[str] | None
     is_new = category.pk is None
     category.level = (category.parent.level + 1) if category.parent else 1
     category.save()
-    path = child_path(category.parent, category.pk)
-    if category.path != path:
-        old = category.path
-        category.path = path
-        category.save(update_fields=["path"])
-        if old:
-            for child in Category.objects.filter(path__startswith=old).exclude(pk=category.pk):
-                child.path = path + child.path[len(old):]
-                child.save(update_fields=["path"])
+    repath(category)
     audit_record(actor=actor, verb=f"category.{'create' if is_new else 'change'}", obj=category,
                  data={"fields": changed_fields or []})
     taxonomy.categories.invalidate()
