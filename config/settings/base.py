@@ -51,6 +51,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["shiyu.accounts.backends.ShiyuBackend"]
+# API tokens expire; a client signs in again for a new one.
+SHIYU_TOKEN_DAYS = int(env_str("SHIYU_TOKEN_DAYS", "30"))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:workbench"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -116,7 +119,10 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "assets"] if (BASE_DIR / "assets").exists() else []
 WHITENOISE_USE_FINDERS = True
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate-limit counters must be shared by every worker process: a file cache on one server,
+# Redis (REDIS_URL) when several servers run.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(VAR_DIR / "cache")}}
 if env_str("REDIS_URL", ""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": env_str("REDIS_URL", "")}}
@@ -133,6 +139,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # (benchmarks against loopback do that).
 SHIYU_RATE_SUBMIT = env_str("SHIYU_RATE_SUBMIT", "30/h")
 SHIYU_RATE_TRACK = env_str("SHIYU_RATE_TRACK", "120/h")
+# Sign-in attempts per client address and username (form and API token).
+SHIYU_RATE_LOGIN = env_str("SHIYU_RATE_LOGIN", "10/10m")
+# How many reverse proxies in front of Shiyu add to X-Forwarded-For (0: use the socket address).
+SHIYU_TRUSTED_PROXIES = int(env_str("SHIYU_TRUSTED_PROXIES", "0"))
 
 # How long each process keeps categories and areas in memory (see shiyu/core/refcache.py).
 SHIYU_REFCACHE_SECONDS = int(env_str("SHIYU_REFCACHE_SECONDS", "30"))

@@ -21,3 +21,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"shiyu-test-{os.getpid()}.sqlite3"),
     }
 SHIYU_REFCACHE_SECONDS = 0  # always load reference tables: tests roll back and rebuild them
+SHIYU_RATE_LOGIN = "0"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -2,11 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from shiyu.accounts.models import Department, Membership, Role, RolePermission, User
-from shiyu.accounts.services import config_delete, config_save
+from shiyu.accounts.services import config_delete, config_save, user_save
+from shiyu.core.admin import TreeForm
 
 
 class ServiceAdmin(admin.ModelAdmin):
     """Admin edits go through accounts.services so they keep paths right and are audited."""
+
+    def save_formset(self, request, form, formset, change):
+        for obj in formset.save(commit=False):
+            config_save(actor=request.user, obj=obj)
+        for obj in formset.deleted_objects:
+            config_delete(actor=request.user, obj=obj)
 
     def save_model(self, request, obj, form, change):
         config_save(actor=request.user, obj=obj, changed_fields=list(form.changed_data))
@@ -26,14 +33,19 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, ("Shiyu", {"fields": ("display_name",)}))
-    list_display = ("username", "display_name", "is_active", "is_superuser")
+class UserAdmin(ServiceAdmin, BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Shiyu", {"fields": ("display_name", "is_demo")}))
+    list_display = ("username", "display_name", "is_active", "is_superuser", "is_demo")
+    readonly_fields = ("is_demo", "last_login", "date_joined")
     inlines = [MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        user_save(actor=request.user, user=obj, changed_fields=list(form.changed_data))
 
 
 @admin.register(Department)
 class DepartmentAdmin(ServiceAdmin):
+    form = TreeForm
     list_display = ("code", "name", "name_en", "parent", "area", "is_active")
     search_fields = ("code", "name", "name_en")
     list_filter = ("is_active",)
@@ -49,12 +61,6 @@ class RolePermissionInline(admin.TabularInline):
 class RoleAdmin(ServiceAdmin):
     list_display = ("code", "name", "name_en", "scope")
     inlines = [RolePermissionInline]
-
-    def save_formset(self, request, form, formset, change):
-        for obj in formset.save(commit=False):
-            config_save(actor=request.user, obj=obj)
-        for obj in formset.deleted_objects:
-            config_delete(actor=request.user, obj=obj)
 
 
 @admin.register(Membership)

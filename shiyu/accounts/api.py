@@ -2,6 +2,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from shiyu.accounts import selectors, services
+from shiyu.core import ratelimit
 from shiyu.core.errors import InvalidInput, NotFound
 
 router = Router(tags=["accounts"])
@@ -37,6 +38,7 @@ class MeOut(Schema):
 def auth_token(request, payload: TokenIn):
     if not payload.username or not payload.password or len(payload.username) > 150:
         raise InvalidInput(_("Give a username and a password."))
+    ratelimit.check(request, "login", extra=payload.username)
     try:
         return {"token": services.token_issue(username=payload.username, password=payload.password)}
     except NotFound:

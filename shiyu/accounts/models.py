@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     is_system = models.BooleanField(default=False, help_text=_("The automatic actor (routing, sweeps)."))
+    is_demo = models.BooleanField(
+        default=False, help_text=_("A demo account: it can sign in only while SHIYU_DEMO is on."))
 
     class Meta:
         verbose_name = _("user")
@@ -99,6 +101,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")

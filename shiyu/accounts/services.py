@@ -1,9 +1,14 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from shiyu.accounts import policies
 from shiyu.accounts.models import ApiToken, Department, Membership, Role, RolePermission, User
 from shiyu.audit.services import audit_record
 from shiyu.core import clock
@@ -15,65 +20,82 @@ def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def demo_allowed(user: User) -> bool:
+    """Demo accounts (known password) work only while the site runs as a demo."""
+    return not user.is_demo or bool(getattr(settings, "SHIYU_DEMO", False))
+
+
 @transaction.atomic
 def token_issue(*, username: str, password: str) -> str:
     user = authenticate(username=username, password=password)
     if user is None or not user.is_active:
         raise NotFound("Unknown user or wrong password.")
     raw = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=_hash(raw), prefix=raw[:8], created_at=clock.now())
+    now = clock.now()
+    ApiToken.objects.create(user=user, key_hash=_hash(raw), prefix=raw[:8], created_at=now,
+                            expires_at=now + timedelta(days=settings.SHIYU_TOKEN_DAYS))
     audit_record(actor=user, verb="token.issue", obj=user)
     return raw
 
 
 def token_user(raw: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or not demo_allowed(token.user):
+        return None
+    if token.expires_at is not None and token.expires_at <= timezone.now():
         return None
     return token.user
 
 
 @transaction.atomic
 def department_create(*, code: str, name: str, name_en: str = "", parent: Department | None = None,
-                      area_id: int | None = None) -> Department:
+                      area_id: int | None = None, actor: User | None = None) -> Department:
     if Department.objects.filter(code=code).exists():
-        raise InvalidInput(f"department {code} exists", field="code")
+        raise InvalidInput(_("A department with code %(code)s exists.") % {"code": code}, field="code")
     dept = Department.objects.create(code=code, name=name, name_en=name_en, parent=parent,
                                      area_id=area_id)
     dept.path = child_path(parent, dept.pk)
     dept.save(update_fields=["path"])
+    audit_record(actor=actor, verb="department.create", obj=dept, data={"code": code})
     return dept
 
 
 @transaction.atomic
 def user_create(*, username: str, password: str, display_name: str = "", is_superuser: bool = False,
-                is_system: bool = False) -> User:
+                is_system: bool = False, is_demo: bool = False, actor: User | None = None) -> User:
     user = User(username=username, display_name=display_name, is_superuser=is_superuser,
-                is_staff=is_superuser, is_system=is_system)
+                is_staff=is_superuser, is_system=is_system, is_demo=is_demo)
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
+    audit_record(actor=actor, verb="user.create", obj=user,
+                 data={"username": username, "superuser": is_superuser, "demo": is_demo})
     return user
 
 
 @transaction.atomic
 def membership_grant(*, user: User, role_code: str, department: Department | None = None,
-                     area_id: int | None = None) -> Membership:
+                     area_id: int | None = None, actor: User | None = None) -> Membership:
     role = Role.objects.get(code=role_code)
-    membership, _ = Membership.objects.get_or_create(user=user, role=role, department=department,
-                                                     area_id=area_id)
+    membership, created = Membership.objects.get_or_create(user=user, role=role, department=department,
+                                                           area_id=area_id)
+    if created:
+        audit_record(actor=actor, verb="membership.grant", obj=membership,
+                     data={"user": user.pk, "role": role_code,
+                           "department": department.pk if department else None, "area": area_id})
     return membership
 
 
 @transaction.atomic
-def role_permission_set(*, role_code: str, action: str, allowed: bool) -> None:
+def role_permission_set(*, role_code: str, action: str, allowed: bool, actor: User | None = None) -> None:
     role = Role.objects.get(code=role_code)
     if allowed:
         RolePermission.objects.get_or_create(role=role, action=action)
     else:
         RolePermission.objects.filter(role=role, action=action).delete()
+    audit_record(actor=actor, verb="role.permission", obj=role, data={"action": action, "allowed": allowed})
 
 
 def system_user() -> User:
@@ -93,6 +115,18 @@ def config_save(*, actor: User, obj, changed_fields: list[str] | None = None) ->
         repath(obj)
     audit_record(actor=actor, verb=f"config.{'create' if is_new else 'change'}", obj=obj,
                  data={"fields": changed_fields or []})
+
+
+@transaction.atomic
+def user_save(*, actor: User, user: User, changed_fields: list[str] | None = None) -> User:
+    """An administrator's edit of an account (password hashes never reach the audit row)."""
+    is_new = user.pk is None
+    user.save()
+    policies.forget(user)
+    audit_record(actor=actor, verb=f"user.{'create' if is_new else 'change'}", obj=user,
+                 data={"fields": [f for f in (changed_fields or []) if "password" not in f],
+                       "superuser": user.is_superuser, "active": user.is_active})
+    return user
 
 
 @transaction.atomic

@@ -2,11 +2,12 @@ from django.contrib import admin
 
 from shiyu.cases.models import Case, CaseEvent, Category
 from shiyu.cases.services.taxonomy import category_save
-from shiyu.core.admin import ReadOnlyAdmin
+from shiyu.core.admin import ReadOnlyAdmin, TreeForm
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = TreeForm
     list_display = ("code", "name", "name_en", "level", "default_department", "ack_hours", "complete_days",
                     "is_active")
     list_filter = ("level", "is_active")

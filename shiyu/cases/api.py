@@ -1,6 +1,7 @@
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from shiyu.accounts import policies
 from shiyu.accounts.auth import optional_bearer
 from shiyu.cases import presenters, selectors, services
 from shiyu.cases.schemas import (
@@ -64,9 +65,8 @@ def case_detail(request, case_id: int):
 
 @router.get("/cases/{case_id}/events", response=list[EventOut], url_name="case-events")
 def case_events(request, case_id: int):
-    return [{"id": e.pk, "action": e.action, "from_state": e.from_state, "to_state": e.to_state,
-             "actor": str(e.actor) if e.actor else None, "note": e.note, "data": e.data,
-             "is_public": e.is_public, "created_at": e.created_at}
+    staff = policies.is_staff_user(request.auth)
+    return [presenters.event_dict(e, staff=staff)
             for e in selectors.case_events_for_user(actor=request.auth, case_id=case_id)]
 
 

@@ -65,7 +65,8 @@ def state_label(state: str) -> str:
 
 
 def public_event(event: CaseEvent, case: Case) -> dict:
-    """A timeline entry a resident may see: no staff names, no internal notes, no PII."""
+    """A timeline entry a resident may see: no staff names, no internal notes, no PII, and never
+    another case's tracking code (a merge says only that it happened)."""
     text = ""
     if event.action in ("reply", "answer"):
         text = event.data.get("text", "")
@@ -75,8 +76,6 @@ def public_event(event: CaseEvent, case: Case) -> dict:
         text = event.data.get("lead_name", "")
     elif event.action == "follow_up":
         text = str(dict(Case.Satisfaction.choices).get(event.data.get("satisfaction", ""), ""))
-    elif event.action == "merge":
-        text = event.data.get("target_code", "")
     return {"action": event.action, "label": action_label(event.action), "at": event.created_at,
             "text": text}
 
@@ -90,3 +89,16 @@ def track_dict(case: Case) -> dict:
         "reply_text": case.reply_text,
         "timeline": [public_event(e, case) for e in selectors.case_public_events(case)],
     }
+
+
+def event_dict(event: CaseEvent, *, staff: bool) -> dict:
+    """An event for the API: everything for staff; for a resident, the public entry only."""
+    if staff:
+        return {"id": event.pk, "action": event.action, "from_state": event.from_state,
+                "to_state": event.to_state, "actor": str(event.actor) if event.actor else None,
+                "note": event.note, "data": event.data, "is_public": event.is_public,
+                "created_at": event.created_at}
+    public = public_event(event, event.case)
+    return {"id": event.pk, "action": event.action, "from_state": event.from_state,
+            "to_state": event.to_state, "actor": None, "note": public["text"], "data": {},
+            "is_public": True, "created_at": event.created_at}

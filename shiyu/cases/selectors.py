@@ -106,8 +106,10 @@ def case_by_code_for_user(*, actor: Any, code: str) -> Case:
 
 
 def case_events_for_user(*, actor: Any, case_id: int) -> QuerySet[CaseEvent]:
+    """Staff see the whole timeline; a resident sees only the public events of their own case."""
     case = case_get_for_user(actor=actor, case_id=case_id)
-    return CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    events = CaseEvent.objects.filter(case=case).select_related("actor").order_by("id")
+    return events if policies.is_staff_user(actor) else events.filter(is_public=True)
 
 
 def case_actions_for_user(*, actor: Any, case: Case) -> list[str]:

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -12,3 +14,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class TreeForm(forms.ModelForm):
+    """For trees with materialised paths (areas, departments, categories): no cycles."""
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        node = self.instance
+        if parent is not None and node.pk and (parent.pk == node.pk or parent.path.startswith(node.path)):
+            raise forms.ValidationError(_("An item cannot be moved under itself or one of its own items."))
+        return parent

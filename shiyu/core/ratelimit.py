@@ -19,16 +19,23 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 
 def client_address(request) -> str:
+    """The client's address. Behind N trusted reverse proxies (SHIYU_TRUSTED_PROXIES=N) it is the
+    N-th address from the right of X-Forwarded-For: anything left of it the client can forge."""
+    proxies = int(getattr(settings, "SHIYU_TRUSTED_PROXIES", 0))
+    if proxies > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def check(request, purpose: str) -> None:
+def check(request, purpose: str, extra: str = "") -> None:
     rate = parse_rate(getattr(settings, f"SHIYU_RATE_{purpose.upper()}", ""))
     if rate is None:
         return
     limit, period = rate
     window = int(time.time() // period)
-    key = f"rl:{purpose}:{client_address(request)}:{window}"
+    key = f"rl:{purpose}:{client_address(request)}:{extra}:{window}"
     if cache.add(key, 1, timeout=period):
         return
     try:

@@ -146,7 +146,7 @@ def build_city(*, small: bool = False, password: str = DEMO_PASSWORD) -> City:
 def _staff(city: City, password: str) -> None:
     def make(username: str, display: str, *, superuser: bool = False) -> User:
         user = user_create(username=username, password=password, display_name=display,
-                           is_superuser=superuser)
+                           is_superuser=superuser, is_demo=True)
         city.users[username] = user
         return user
 

@@ -414,7 +414,8 @@ def _handlers(city: City) -> dict[int, Any]:
         username = f"handler_{code.lower()}"
         user = user_get_by_username(username)
         if user is None:
-            user = user_create(username=username, password="", display_name=f"{dept.name}承办人")
+            user = user_create(username=username, password="", display_name=f"{dept.name}承办人",
+                               is_demo=True)
             membership_grant(user=user, role_code="handler", department=dept)
         out[dept.pk] = user
     return out

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import F
-from django.utils.translation import gettext as _
 
 from shiyu.accounts import policies
 from shiyu.accounts.services import system_user
 from shiyu.audit.services import audit_record
 from shiyu.cases import workflow
 from shiyu.cases.models import Case, CaseEvent
+from shiyu.cases.services.fields import required as missing
 from shiyu.core import clock, errors
 from shiyu.core.ids import is_valid_id
 
@@ -77,8 +77,7 @@ def apply(*, actor: Any, case: Case, action: str, version: int | None,
     except workflow.IllegalTransition:
         raise errors.IllegalTransition() from None
     except workflow.MissingInput as exc:
-        raise errors.InvalidInput(_("This field is required: %(field)s") % {"field": exc.field},
-                                  field=exc.field) from None
+        raise missing(exc.field) from None
     now = clock.now()
     from_state = case.state
     update: dict[str, Any] = {"state": to_state.value, "version": F("version") + 1, "updated_at": now}

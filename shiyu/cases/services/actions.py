@@ -12,6 +12,7 @@ from shiyu.accounts.selectors import department_get, department_list_by_pks
 from shiyu.cases.models import Case
 from shiyu.cases.selectors import case_by_code_for_user, case_get_for_user
 from shiyu.cases.services._core import apply, lock_case, mark_problem_if_needed
+from shiyu.cases.services.fields import required as missing
 from shiyu.core import errors
 from shiyu.core.text import clean
 
@@ -22,7 +23,7 @@ NOTE_MAX = 5000
 def _text(value: str, field: str, *, required: bool = True) -> str:
     value = clean(value)
     if required and not value:
-        raise errors.InvalidInput(_("This field is required: %(field)s") % {"field": field}, field=field)
+        raise missing(field)
     if len(value) > NOTE_MAX:
         raise errors.InvalidInput(_("The text is longer than %(n)d characters.") % {"n": NOTE_MAX},
                                   field=field)
@@ -177,7 +178,9 @@ def _follow_up_changes(satisfaction: str):
         if state == "closed":
             out["closed_at"] = now
         else:
+            # The old reply stays in the timeline; the case no longer shows it as its answer.
             out["reopen_count"] = c.reopen_count + 1
+            out["reply_text"] = ""
         return out
     return changes
 
@@ -195,6 +198,7 @@ def case_reopen(*, actor: Any, case_id: int, reason: str, version: int | None = 
     reason = _text(reason, "reason")
     case = apply(actor=actor, case=case, action="reopen", version=version, payload={"reason": reason},
                  note=reason, changes=lambda c, s, now: {"closed_at": None, "satisfaction": "",
+                                                         "reply_text": "",
                                                          "reopen_count": c.reopen_count + 1})
     return mark_problem_if_needed(case)
 

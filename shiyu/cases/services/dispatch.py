@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from shiyu.cases.models import Case
 from shiyu.cases.services import actions
+from shiyu.cases.services.fields import required as missing
 from shiyu.core import errors
 
 
@@ -14,8 +15,7 @@ def _int(payload: Mapping[str, Any], name: str) -> int:
     try:
         return int(payload[name])
     except (KeyError, TypeError, ValueError):
-        raise errors.InvalidInput(_("This field is required: %(field)s") % {"field": name},
-                                  field=name) from None
+        raise missing(name) from None
 
 
 def _ids(payload: Mapping[str, Any], name: str) -> list[int]:

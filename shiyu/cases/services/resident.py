@@ -39,6 +39,6 @@ def case_resident_reopen(*, code: str, reason: str) -> Case:
     reason = _text(reason, "reason")
     case = apply(actor=None, case=case, action="reopen", version=None, payload={"reason": reason},
                  note=reason, data={"via": "resident"}, check=False,
-                 changes=lambda c, s, now: {"closed_at": None, "satisfaction": "",
+                 changes=lambda c, s, now: {"closed_at": None, "satisfaction": "", "reply_text": "",
                                             "reopen_count": c.reopen_count + 1})
     return mark_problem_if_needed(case)

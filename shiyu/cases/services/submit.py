@@ -137,12 +137,15 @@ def case_submit(*, actor: Any, data: CaseInput, validated: dict[str, Any] | None
     suggested = suggested_department_id(fields["category"])
     with transaction.atomic(savepoint=False):
         now = clock.now()
-        submitter = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+        signed_in = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+        # Staff typing in a caller's matter (hotline, reception) act for the resident: the case is
+        # not theirs. The event and audit row still name who entered it.
+        submitter = None if signed_in is None or policies.is_staff_user(signed_in) else signed_in
         case = Case.objects.create(code=new_code(), submitter=submitter, submitted_at=now, updated_at=now,
                                    suggested_department_id=suggested, search_tokens=tokens, **fields)
-        CaseEvent.objects.create(case=case, actor=submitter, action="submit", from_state="",
+        CaseEvent.objects.create(case=case, actor=signed_in, action="submit", from_state="",
                                  to_state=case.state, data={"channel": case.channel}, created_at=now)
-        audit_record(actor=submitter, verb="case.submit", obj=case, data={"channel": case.channel})
+        audit_record(actor=signed_in, verb="case.submit", obj=case, data={"channel": case.channel})
     return case
 
 

@@ -260,7 +260,7 @@ def test_missing_reason_gives_422_with_the_field_error(login, city, submit_case)
         **HTMX_PANEL)
     html = response.content.decode()
     assert response.status_code == 422
-    assert "This field is required: reason" in html
+    assert "This field is required: reason" in html  # the label, in English
     assert "This field is required.<" not in html  # the service's message, not a second one
     assert "case-action-open" in html
     assert _state(case) == "submitted"
