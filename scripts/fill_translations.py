@@ -25,7 +25,8 @@ def main(paths: list[str]) -> int:
                 entry.flags.remove("fuzzy")
             filled += 1
     po.save()
-    missing = [e.msgid for e in po if not e.msgstr and not e.obsolete]
+    missing = [e.msgid for e in po if not e.obsolete and not e.msgstr
+               and not any(e.msgstr_plural.values())]
     print(f"filled {filled}; still untranslated: {len(missing)}")
     for msgid in missing:
         print("  ", repr(msgid))

@@ -10,7 +10,7 @@ SHIYU_RATE_SUBMIT = "0"
 SHIYU_RATE_TRACK = "0"
 ALLOWED_HOSTS = ["*"]
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     import os
     import tempfile
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from shiyu.cases.models import Case
 from shiyu.cases.services import CaseInput, case_submit
-from shiyu.cases.services.submit import validate
+from shiyu.cases.services.submit import prepare
 from shiyu.core import clock, errors
 from shiyu.intake.models import IdempotencyKey
 
@@ -48,9 +48,9 @@ def intake_submit(*, actor: Any, data: CaseInput, idempotency_key: str = "") -> 
         return case_submit(actor=actor, data=data), True
     scope, fingerprint = _scope(actor), _fingerprint(data)
     try:
-        validated = validate(data)
+        prepared = prepare(data)
         with transaction.atomic():
-            case = case_submit(actor=actor, data=data, validated=validated)
+            case = case_submit(actor=actor, data=data, prepared=prepared)
             IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint, case_id=case.pk,
                                           created_at=clock.now())
             return case, True

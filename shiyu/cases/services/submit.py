@@ -129,20 +129,27 @@ def suggested_department_id(category: Category | None) -> int | None:
     return taxonomy.categories.get().department_of.get(category.pk)
 
 
-def case_submit(*, actor: Any, data: CaseInput, validated: dict[str, Any] | None = None) -> Case:
-    """Make a case from a submission. Validation runs before any write; inside a caller's
-    transaction the inserts add no savepoint (intake's transaction is the unit of work)."""
-    fields = validated if validated is not None else validate(data)
-    tokens = token_string(fields["title"], fields["body"], fields["address"])
-    suggested = suggested_department_id(fields["category"])
+def prepare(data: CaseInput) -> dict[str, Any]:
+    """Everything a submission needs that does not write: checked fields, search tokens and the
+    suggested unit. Done before the transaction, so SQLite's write lock is held only for inserts."""
+    fields = validate(data)
+    fields["search_tokens"] = token_string(fields["title"], fields["body"], fields["address"])
+    fields["suggested_department_id"] = suggested_department_id(fields["category"])
+    return fields
+
+
+def case_submit(*, actor: Any, data: CaseInput, prepared: dict[str, Any] | None = None) -> Case:
+    """Make a case from a submission. Inside a caller's transaction the inserts add no savepoint
+    (intake's transaction is the unit of work)."""
+    fields = prepared if prepared is not None else prepare(data)
+    signed_in = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    # Staff typing in a caller's matter (hotline, reception) act for the resident: the case is
+    # not theirs. The event and audit row still name who entered it.
+    submitter = None if signed_in is None or policies.is_staff_user(signed_in) else signed_in
     with transaction.atomic(savepoint=False):
         now = clock.now()
-        signed_in = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-        # Staff typing in a caller's matter (hotline, reception) act for the resident: the case is
-        # not theirs. The event and audit row still name who entered it.
-        submitter = None if signed_in is None or policies.is_staff_user(signed_in) else signed_in
         case = Case.objects.create(code=new_code(), submitter=submitter, submitted_at=now, updated_at=now,
-                                   suggested_department_id=suggested, search_tokens=tokens, **fields)
+                                   **fields)
         CaseEvent.objects.create(case=case, actor=signed_in, action="submit", from_state="",
                                  to_state=case.state, data={"channel": case.channel}, created_at=now)
         audit_record(actor=signed_in, verb="case.submit", obj=case, data={"channel": case.channel})
