@@ -92,6 +92,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "api:case-contact"): case_scope({"operator", "handler", "unithead", "admin"}, lead=True,
                                             owner=True),
     ("GET", "api:track"): every(200),
+    ("POST", "api:track-feedback"): every(200),
+    ("POST", "api:track-reopen"): every(200),
     ("POST", "api:case-action[accept]"): action({"operator"}, lead=False),
     ("POST", "api:case-action[reject]"): action({"operator"}, lead=False),
     ("POST", "api:case-action[merge]"): action({"operator"}, lead=False),
@@ -265,6 +267,12 @@ def call(world: World, method: str, name: str, role: str):
         if base == "api:case-create":
             body = {"title": "路灯不亮", "body": "解放路口路灯不亮。", "category": "C010302"}
             return client.post(reverse(base), body, content_type="application/json", headers=headers)
+        if base == "api:track-feedback":
+            url = reverse(base, kwargs={"code": world.cases["replied_only"].code})
+            return client.post(url, {"satisfaction": "satisfied"}, content_type="application/json")
+        if base == "api:track-reopen":
+            url = reverse(base, kwargs={"code": world.cases["closed"].code})
+            return client.post(url, {"reason": "问题复发"}, content_type="application/json")
         if base == "api:case-action":
             case, payload = _action_payload(world, sub)
             payload["version"] = case.version

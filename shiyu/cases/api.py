@@ -11,6 +11,8 @@ from shiyu.cases.schemas import (
     CategoryOut,
     ContactOut,
     EventOut,
+    FeedbackIn,
+    ReopenIn,
     TrackOut,
 )
 from shiyu.core import ratelimit
@@ -89,3 +91,20 @@ def case_action(request, case_id: int, action: str, payload: ActionIn):
 def track(request, code: str):
     ratelimit.check(request, "track")
     return presenters.track_dict(selectors.case_by_code(code))
+
+
+@router.post("/track/{code}/feedback", response=TrackOut, auth=None, url_name="track-feedback")
+def track_feedback(request, code: str, payload: FeedbackIn):
+    """The resident's verdict on a reply (the code is the capability): satisfied closes the case,
+    unsatisfied reopens it."""
+    ratelimit.check(request, "track")
+    case = services.case_resident_feedback(code=code, satisfaction=payload.satisfaction,
+                                           comment=payload.comment)
+    return presenters.track_dict(case)
+
+
+@router.post("/track/{code}/reopen", response=TrackOut, auth=None, url_name="track-reopen")
+def track_reopen(request, code: str, payload: ReopenIn):
+    """Ask to reopen a closed case within the reopening period."""
+    ratelimit.check(request, "track")
+    return presenters.track_dict(services.case_resident_reopen(code=code, reason=payload.reason))

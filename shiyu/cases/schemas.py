@@ -163,3 +163,12 @@ class TrackOut(Schema):
     department: str | None
     reply_text: str
     timeline: list[TrackEvent]
+
+
+class FeedbackIn(ObjectIn):
+    satisfaction: Literal["satisfied", "unsatisfied"]
+    comment: str = Field("", max_length=5000)
+
+
+class ReopenIn(ObjectIn):
+    reason: str = Field(max_length=5000)
