@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from shiyu.accounts.models import Department, Membership, Role, RolePermission, User
+from shiyu.accounts.models import ApiToken, Department, Membership, Role, RolePermission, User
 from shiyu.accounts.services import config_delete, config_save, user_save
 from shiyu.core.admin import TreeForm
 
@@ -68,3 +68,18 @@ class MembershipAdmin(ServiceAdmin):
     list_display = ("user", "role", "department", "area")
     list_filter = ("role",)
     search_fields = ("user__username", "user__display_name")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ServiceAdmin):
+    """Tokens are issued by signing in; here they are only looked at and revoked (deleted)."""
+
+    list_display = ("user", "prefix", "created_at", "expires_at")
+    search_fields = ("user__username", "prefix")
+    readonly_fields = ("user", "prefix", "key_hash", "created_at", "last_used_at", "expires_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
