@@ -3,7 +3,7 @@ this module only interprets them. Domain apps describe their object as a `Target
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -21,14 +21,25 @@ class Grant:
     department_path: str | None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Target:
-    """What a policy needs to know about an object to decide."""
+    """What a policy needs to know about an object to decide.
+
+    The assisting units' paths cost a query; give `load_department_paths` instead of
+    `department_paths` and they are read only if a department-scoped grant needs them.
+    """
 
     area_path: str | None = None
     lead_department_path: str | None = None
-    department_paths: tuple[str, ...] = ()
+    department_paths: tuple[str, ...] | None = ()
     owner_id: int | None = None
+    load_department_paths: Callable[[], tuple[str, ...]] | None = field(default=None, repr=False)
+
+    def assisting_paths(self) -> tuple[str, ...]:
+        if self.department_paths is None or (not self.department_paths and self.load_department_paths):
+            self.department_paths = self.load_department_paths() if self.load_department_paths else ()
+            self.load_department_paths = None
+        return self.department_paths
 
 
 def grants(user) -> list[Grant]:
@@ -77,13 +88,11 @@ def _in_scope(grant: Grant, target: Target, user, *, acting: bool) -> bool:
     if grant.scope == "department":
         if grant.department_path is None:
             return False
+        if target.lead_department_path and target.lead_department_path.startswith(grant.department_path):
+            return True
         if acting:
-            # Only the lead unit acts on a case; assisting units see it and comment.
-            paths: tuple[str, ...] = (
-                (target.lead_department_path,) if target.lead_department_path else ())
-        else:
-            paths = tuple(p for p in (target.lead_department_path, *target.department_paths) if p)
-        return any(p.startswith(grant.department_path) for p in paths)
+            return False  # only the lead unit acts on a case; assisting units see it and comment
+        return any(p.startswith(grant.department_path) for p in target.assisting_paths())
     if grant.area_path is None:
         return True
     return bool(target.area_path and target.area_path.startswith(grant.area_path))

@@ -27,7 +27,8 @@ def target_of(case: Case) -> policies.Target:
         area_path=case.area.path if case.area_id and case.area is not None else None,
         lead_department_path=(case.lead_department.path
                               if case.lead_department_id and case.lead_department is not None else None),
-        department_paths=tuple(d.path for d in case.assisting_departments.all()),
+        department_paths=None,
+        load_department_paths=lambda: tuple(d.path for d in case.assisting_departments.all()),
         owner_id=case.submitter_id,
     )
 
