@@ -162,7 +162,8 @@ def test_script_title_is_stored_verbatim_and_escaped(city, web):
 
 
 @pytest.mark.parametrize("query", ["page=0", "page_size=0", "page_size=1000", "q=" + "长" * 201,
-                                   "category=abc", "problem=maybe", "page=x"])
+                                   "category=abc", "problem=maybe", "page=x", "kind=%00", "state=a%00",
+                                   "q=%00"])
 def test_bad_list_queries(city, query, web):
     token = token_issue(username="operator", password="shiyu-demo")
     response = web.get(f"/api/v1/cases?{query}", headers={"Authorization": f"Bearer {token}",
@@ -240,3 +241,21 @@ def test_the_good_action_works(city, staff, in_progress, web):
                     json.dumps({"text": "已修复", "version": in_progress.version}).encode(), "en",
                     Authorization=f"Bearer {staff['handler']}")
     assert response.status_code == 200 and response.json()["state"] == "replied"
+
+
+@pytest.mark.parametrize("code", ["%00", "AB%00CD", "%C2%B2", "../etc", "a" * 40])
+def test_impossible_tracking_codes_are_not_found(city, web, code):
+    assert web.get(f"/api/v1/track/{code}").status_code == 404
+    assert web.post(f"/api/v1/track/{code}/reopen", {"reason": "x"},
+                    content_type="application/json").status_code == 404
+    assert web.get(f"/track/{code}/").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["²", "١٢", "00"])
+def test_unicode_digits_are_not_ids(city, web, value):
+    before = Case.objects.count()
+    response = web.post("/api/v1/cases", {**GOOD, "category": value}, content_type="application/json")
+    assert response.status_code == 422 and response.json()["field"] == "category"
+    response = web.post("/api/v1/cases", {**GOOD, "area": value}, content_type="application/json")
+    assert response.status_code == 422 and response.json()["field"] == "area"
+    assert Case.objects.count() == before

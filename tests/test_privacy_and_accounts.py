@@ -100,9 +100,24 @@ def test_sign_in_attempts_are_limited(city):
         assert client.post("/accounts/login/", wrong).status_code == 200
     blocked = client.post("/accounts/login/", wrong)
     assert blocked.status_code == 429
+    # The same account typed differently shares the budget, and the admin's sign-in counts too.
+    variant = {"username": " OPERATOR ", "password": PASSWORD}
+    assert client.post("/api/v1/auth/token", variant, content_type="application/json").status_code == 429
+    admin_page = client.post("/admin/login/", {"username": "operator", "password": PASSWORD})
+    assert admin_page.status_code == 200 and "_auth_user_id" not in client.session
     # Another account from the same address is counted on its own.
     other = {"username": "dispatcher", "password": PASSWORD}
     assert client.post("/api/v1/auth/token", other, content_type="application/json").status_code == 200
+    cache.clear()
+
+
+@override_settings(SHIYU_RATE_LOGIN="50/m", SHIYU_RATE_LOGIN_ADDRESS="3/m")
+def test_one_address_trying_many_accounts_is_limited(city):
+    cache.clear()
+    client = Client()
+    statuses = [client.post("/api/v1/auth/token", {"username": f"user{i}", "password": "x"},
+                            content_type="application/json").status_code for i in range(4)]
+    assert statuses == [422, 422, 422, 429]
     cache.clear()
 
 

@@ -141,6 +141,7 @@ SHIYU_RATE_SUBMIT = env_str("SHIYU_RATE_SUBMIT", "30/h")
 SHIYU_RATE_TRACK = env_str("SHIYU_RATE_TRACK", "120/h")
 # Sign-in attempts per client address and username (form and API token).
 SHIYU_RATE_LOGIN = env_str("SHIYU_RATE_LOGIN", "10/10m")
+SHIYU_RATE_LOGIN_ADDRESS = env_str("SHIYU_RATE_LOGIN_ADDRESS", "100/10m")
 # How many reverse proxies in front of Shiyu add to X-Forwarded-For (0: use the socket address).
 SHIYU_TRUSTED_PROXIES = int(env_str("SHIYU_TRUSTED_PROXIES", "0"))
 

@@ -22,4 +22,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     }
 SHIYU_REFCACHE_SECONDS = 0  # always load reference tables: tests roll back and rebuild them
 SHIYU_RATE_LOGIN = "0"
+SHIYU_RATE_LOGIN_ADDRESS = "0"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

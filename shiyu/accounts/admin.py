@@ -46,6 +46,9 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
 @admin.register(Department)
 class DepartmentAdmin(ServiceAdmin):
     form = TreeForm
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases and categories refer to units; deactivate one instead
     list_display = ("code", "name", "name_en", "parent", "area", "is_active")
     search_fields = ("code", "name", "name_en")
     list_filter = ("is_active",)

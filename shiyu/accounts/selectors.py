@@ -3,7 +3,7 @@ from django.utils.translation import get_language
 
 from shiyu.accounts import policies
 from shiyu.accounts.models import Department, Membership, User
-from shiyu.core.ids import is_valid_id, valid_ids
+from shiyu.core.ids import is_number, is_valid_id, valid_ids
 
 
 def department_list(*, active_only: bool = True) -> QuerySet[Department]:
@@ -22,7 +22,7 @@ def department_find(value: str) -> Department | None:
     if not value:
         return None
     found = Department.objects.filter(code=value).first()
-    if found is None and value.isdigit() and is_valid_id(int(value)):
+    if found is None and is_number(value) and is_valid_id(int(value)):
         found = Department.objects.filter(pk=int(value)).first()
     return found or Department.objects.filter(name=value).first()
 

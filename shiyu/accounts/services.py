@@ -12,7 +12,8 @@ from shiyu.accounts import policies
 from shiyu.accounts.models import ApiToken, Department, Membership, Role, RolePermission, User
 from shiyu.audit.services import audit_record
 from shiyu.core import clock
-from shiyu.core.errors import InvalidInput, NotFound
+from shiyu.core.errors import InvalidInput, NotFound, RateLimited
+from shiyu.core.refcache import invalidate_all
 from shiyu.core.tree import child_path, repath
 
 
@@ -26,8 +27,10 @@ def demo_allowed(user: User) -> bool:
 
 
 @transaction.atomic
-def token_issue(*, username: str, password: str) -> str:
-    user = authenticate(username=username, password=password)
+def token_issue(*, username: str, password: str, request=None) -> str:
+    user = authenticate(request, username=username, password=password)
+    if request is not None and getattr(request, "shiyu_rate_limited", False):
+        raise RateLimited()
     if user is None or not user.is_active:
         raise NotFound("Unknown user or wrong password.")
     raw = secrets.token_urlsafe(32)
@@ -42,7 +45,8 @@ def token_user(raw: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=_hash(raw)).first()
     if token is None or not token.user.is_active or not demo_allowed(token.user):
         return None
-    if token.expires_at is not None and token.expires_at <= timezone.now():
+    expires = token.expires_at or token.created_at + timedelta(days=settings.SHIYU_TOKEN_DAYS)
+    if expires <= timezone.now():
         return None
     return token.user
 
@@ -113,6 +117,9 @@ def config_save(*, actor: User, obj, changed_fields: list[str] | None = None) ->
     obj.save()
     if isinstance(obj, Department):
         repath(obj)
+        # Categories carry their suggested department in the per-process index.
+        invalidate_all()
+        transaction.on_commit(invalidate_all)
     audit_record(actor=actor, verb=f"config.{'create' if is_new else 'change'}", obj=obj,
                  data={"fields": changed_fields or []})
 
@@ -133,3 +140,5 @@ def user_save(*, actor: User, user: User, changed_fields: list[str] | None = Non
 def config_delete(*, actor: User, obj) -> None:
     audit_record(actor=actor, verb="config.delete", obj=obj, data={"repr": str(obj)})
     obj.delete()
+    invalidate_all()
+    transaction.on_commit(invalidate_all)

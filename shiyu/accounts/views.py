@@ -1,20 +1,15 @@
 from django.contrib.auth import views as auth_views
-from django.shortcuts import render
-
-from shiyu.core import ratelimit
-from shiyu.core.errors import RateLimited
+from django.utils.translation import gettext as _
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in, with attempts limited per address and username."""
+    """Django's sign-in; the authentication backend limits attempts and marks the request."""
 
     template_name = "accounts/login.html"
 
-    def post(self, request, *args, **kwargs):
-        try:
-            ratelimit.check(request, "login", extra=request.POST.get("username", "")[:150])
-        except RateLimited as exc:
-            form = self.get_form()
-            return render(request, self.template_name, {"form": form, "rate_limited": str(exc.message)},
-                          status=429)
-        return super().post(request, *args, **kwargs)
+    def form_invalid(self, form):
+        if getattr(self.request, "shiyu_rate_limited", False):
+            return self.render_to_response(self.get_context_data(
+                form=form, rate_limited=_("Too many requests; please wait a moment and try again.")),
+                status=429)
+        return super().form_invalid(form)

@@ -47,6 +47,8 @@ def case_list(request, query: Query[CaseQuery]):
         raise InvalidInput(_("page must be ≥ 1 and page_size between 1 and %(n)d.") % {"n": PAGE_MAX})
     if len(query.q) > 200:
         raise InvalidInput(_("The search text is too long."), field="q")
+    if any("\x00" in value for value in (query.queue, query.state, query.kind, query.channel, query.q)):
+        raise InvalidInput(_("The input is not valid."))
     filters = selectors.CaseFilters(
         queue=query.queue, states=[s for s in query.state.split(",") if s], kind=query.kind,
         channel=query.channel, category=query.category, area=query.area, department=query.department,

@@ -98,8 +98,18 @@ def case_get_for_user(*, actor: Any, case_id: int) -> Case:
     return case
 
 
+def normalise_code(code: str) -> str:
+    """A tracking code as stored, or "" for anything that cannot be one (no database round trip,
+    and no NUL or other bytes PostgreSQL refuses in a literal)."""
+    code = (code or "").strip().upper()
+    return code if code.isascii() and code.isalnum() and len(code) <= 16 else ""
+
+
 def case_by_code_for_user(*, actor: Any, code: str) -> Case:
-    case = case_list_for_user(actor=actor).filter(code=(code or "").strip().upper()).first()
+    code = normalise_code(code)
+    if not code:
+        raise errors.NotFound()
+    case = case_list_for_user(actor=actor).filter(code=code).first()
     if case is None:
         raise errors.NotFound()
     return case
@@ -140,8 +150,10 @@ def case_can_view_contact(*, actor: Any, case: Case) -> bool:
 
 def case_by_code(code: str) -> Case:
     """Public tracking: the code is the capability. No PII leaves through this."""
-    case = Case.objects.select_related("category", "lead_department").filter(
-        code=(code or "").strip().upper()).first()
+    code = normalise_code(code)
+    case = None
+    if code:
+        case = Case.objects.select_related("category", "lead_department").filter(code=code).first()
     if case is None:
         raise errors.NotFound()
     return case

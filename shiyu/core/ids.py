@@ -9,3 +9,8 @@ def is_valid_id(value: object) -> bool:
 
 def valid_ids(values) -> list[int]:
     return [v for v in values if is_valid_id(v)]
+
+
+def is_number(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses."""
+    return text.isascii() and text.isdecimal()

@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 from django.conf import settings
 
 T = TypeVar("T")
+_ALL: "list[RefCache]" = []
 
 
 class RefCache(Generic[T]):
@@ -22,6 +23,7 @@ class RefCache(Generic[T]):
         self._value: T | None = None
         self._loaded_at = 0.0
         self._lock = threading.Lock()
+        _ALL.append(self)
 
     def get(self) -> T:
         ttl = float(getattr(settings, "SHIYU_REFCACHE_SECONDS", 30))
@@ -34,3 +36,10 @@ class RefCache(Generic[T]):
     def invalidate(self) -> None:
         with self._lock:
             self._value = None
+
+
+def invalidate_all() -> None:
+    """Drop every reference cache of this process (after a failed insert that may have used a
+    stale entry, and between tests)."""
+    for cache in _ALL:
+        cache.invalidate()

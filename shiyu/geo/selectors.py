@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
+from shiyu.core.ids import is_number
 from shiyu.core.refcache import RefCache
 from shiyu.geo.models import Area
 
@@ -24,7 +25,7 @@ def area_find(value: str) -> Area | None:
     if not value:
         return None
     found = Area.objects.filter(code=value).first()
-    if found is None and value.isdigit() and int(value) <= 2**63 - 1:
+    if found is None and is_number(value) and int(value) <= 2**63 - 1:
         found = Area.objects.filter(pk=int(value)).first()
     if found is None:
         found = Area.objects.filter(name=value).order_by("path").first()
@@ -53,7 +54,7 @@ area_index = RefCache(_load_area_index)
 def area_lookup(value: str | int) -> Area | None:
     """An area by id, code or exact name, from the in-process index (intake's hot path)."""
     index = area_index.get()
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and is_number(value)):
         found = index["by_id"].get(int(value))
         if found is not None:
             return found

@@ -12,6 +12,7 @@ from shiyu.cases.models import Case
 from shiyu.cases.services import CaseInput, case_submit
 from shiyu.cases.services.submit import prepare
 from shiyu.core import clock, errors
+from shiyu.core.refcache import invalidate_all
 from shiyu.intake.models import IdempotencyKey
 
 KEY_MAX = 128
@@ -44,20 +45,37 @@ def intake_submit(*, actor: Any, data: CaseInput, idempotency_key: str = "") -> 
     key = (idempotency_key or "").strip()
     if len(key) > KEY_MAX:
         raise errors.InvalidInput(_("The Idempotency-Key header is too long."), field="Idempotency-Key")
-    if not key:
-        return case_submit(actor=actor, data=data), True
     scope, fingerprint = _scope(actor), _fingerprint(data)
+    for attempt in range(2):
+        try:
+            prepared = prepare(data)
+            with transaction.atomic():
+                case = case_submit(actor=actor, data=data, prepared=prepared)
+                if key:
+                    IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint,
+                                                  case_id=case.pk, created_at=clock.now())
+                return case, True
+        except errors.InvalidInput:
+            # A retry of an accepted submission still gets its case even if the reference data
+            # changed since; anything else keeps its own error (a field error stays a field error).
+            existing = _replay_quietly(scope=scope, key=key, fingerprint=fingerprint) if key else None
+            if existing is None:
+                raise
+            return existing, False
+        except IntegrityError as exc:
+            existing = _replay(scope=scope, key=key, fingerprint=fingerprint) if key else None
+            if existing is not None:
+                return existing, False
+            if "external_ref" in str(exc) or attempt:
+                raise errors.Conflict(_("This submission was already received.")) from None
+            # Nothing holds this key: the insert tripped on something stale (a category or area
+            # cached by this process, a tracking-code clash). Reload and try once more.
+            invalidate_all()
+    raise AssertionError("unreachable")
+
+
+def _replay_quietly(*, scope: str, key: str, fingerprint: str) -> Case | None:
     try:
-        prepared = prepare(data)
-        with transaction.atomic():
-            case = case_submit(actor=actor, data=data, prepared=prepared)
-            IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint, case_id=case.pk,
-                                          created_at=clock.now())
-            return case, True
-    except (IntegrityError, errors.InvalidInput) as exc:
-        # An invalid retry of an accepted submission still gets its case (the reference data may
-        # have changed since); anything else is the error it was.
-        existing = _replay(scope=scope, key=key, fingerprint=fingerprint)
-        if existing is None:
-            raise exc from None
-        return existing, False
+        return _replay(scope=scope, key=key, fingerprint=fingerprint)
+    except errors.Conflict:
+        return None

@@ -14,6 +14,7 @@ from shiyu.cases.selectors import case_by_code_for_user, case_get_for_user
 from shiyu.cases.services._core import apply, lock_case, mark_problem_if_needed
 from shiyu.cases.services.fields import required as missing
 from shiyu.core import errors
+from shiyu.core.ids import is_number
 from shiyu.core.text import clean
 
 MAX_EXTENSION_DAYS = 60
@@ -65,7 +66,7 @@ def case_merge(*, actor: Any, case_id: int, target_id: int | str, version: int |
     """Merge a duplicate into the case it repeats; the target is given by id or tracking code."""
     case = lock_case(case_id, actor=actor, action="merge")
     try:
-        if isinstance(target_id, str) and not target_id.strip().isdigit():
+        if isinstance(target_id, str) and not is_number(target_id.strip()):
             target = case_by_code_for_user(actor=actor, code=target_id)
         else:
             target = case_get_for_user(actor=actor, case_id=int(target_id))

@@ -9,6 +9,7 @@ from shiyu.cases.models import Case
 from shiyu.cases.services import actions
 from shiyu.cases.services.fields import required as missing
 from shiyu.core import errors
+from shiyu.core.ids import is_number
 
 
 def _int(payload: Mapping[str, Any], name: str) -> int:
@@ -31,7 +32,7 @@ def _ids(payload: Mapping[str, Any], name: str) -> list[int]:
 
 def _target(payload: Mapping[str, Any]) -> int | str:
     value = payload.get("target")
-    if isinstance(value, str) and value.strip() and not value.strip().isdigit():
+    if isinstance(value, str) and value.strip() and not is_number(value.strip()):
         return value.strip()
     return _int(payload, "target")
 

@@ -7,13 +7,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from shiyu.cases.models import Case
+from shiyu.cases.selectors import normalise_code
 from shiyu.cases.services._core import apply, lock_case, mark_problem_if_needed
 from shiyu.cases.services.actions import _follow_up_changes, _text
 from shiyu.core import clock, errors
 
 
 def _by_code(code: str) -> Case:
-    found = Case.objects.filter(code=(code or "").strip().upper()).values_list("pk", flat=True).first()
+    code = normalise_code(code)
+    found = Case.objects.filter(code=code).values_list("pk", flat=True).first() if code else None
     if found is None:
         raise errors.NotFound()
     return lock_case(found)

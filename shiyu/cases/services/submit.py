@@ -14,6 +14,7 @@ from shiyu.cases import taxonomy
 from shiyu.cases.models import Case, CaseEvent, Category
 from shiyu.cases.services._core import check_access, target_of
 from shiyu.core import clock, errors
+from shiyu.core.ids import is_number
 from shiyu.core.text import clean, token_string
 from shiyu.geo.models import Area
 from shiyu.geo.selectors import area_lookup
@@ -58,7 +59,7 @@ def _category(value: str | int | None) -> Category | None:
         return None
     index = taxonomy.categories.get()
     found = None
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and is_number(value)):
         found = index.by_id.get(int(value))
     if found is None and isinstance(value, str):
         found = index.by_code.get(value) or index.by_name.get(value)
@@ -107,7 +108,7 @@ def validate(data: CaseInput) -> dict[str, Any]:
     name, phone, email = clean(data.contact_name), clean(data.contact_phone), clean(data.contact_email)
     if len(name) > 100:
         raise errors.InvalidInput(_("The name is too long."), field="contact.name")
-    if phone and (len(phone) > 40 or not all(ch.isdigit() or ch in "+-() " for ch in phone)):
+    if phone and (len(phone) > 40 or not all(ch in "0123456789" or ch in "+-() " for ch in phone)):
         raise errors.InvalidInput(_("The phone number is not valid."), field="contact.phone")
     if email:
         try:

@@ -21,6 +21,7 @@ from shiyu.accounts.selectors import department_find, user_get_by_username
 from shiyu.cases import presenters, selectors, services, workflow
 from shiyu.cases.models import Case
 from shiyu.core import errors
+from shiyu.core.ids import is_number
 
 WRITE_COMMANDS = {"do", "submit"}
 
@@ -121,7 +122,7 @@ class Command(BaseCommand):
     def _case(self, actor: Any, ref: str) -> Case:
         """A case the actor may see, by id or tracking code; otherwise not found."""
         ref = (ref or "").strip()
-        if ref.isdigit():
+        if is_number(ref):
             return selectors.case_get_for_user(actor=actor, case_id=int(ref))
         case = selectors.case_list_for_user(actor=actor).filter(code=ref.upper()).first()
         if case is None:
