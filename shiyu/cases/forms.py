@@ -154,7 +154,7 @@ class ExtendRequestForm(ActionForm):
 
 
 class MergeForm(ActionForm):
-    target = forms.IntegerField(label=_("Merge into case number (id)"), min_value=1)
+    target = forms.CharField(label=_("Merge into case (tracking code or number)"), max_length=32)
     note = _text(_("Note (optional)"), required=False, rows=2)
 
 

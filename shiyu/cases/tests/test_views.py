@@ -352,3 +352,13 @@ def test_odd_input_never_breaks_the_pages(login, city, submit_case):
     assert response.status_code == 200
     assert client.get(reverse("cases:case-action", args=[case.pk, "accept"])).status_code == 405
     assert _state(case) == "submitted"
+
+
+def test_merge_by_tracking_code_from_the_case_page(login, city, submit_case):
+    first, duplicate = submit_case(), submit_case(title="同一处占道经营")
+    client = login(city.users["operator"])
+    response = client.post(reverse("cases:case-action", args=[duplicate.pk, "merge"]),
+                           {"version": duplicate.version, "target": first.code.lower()})
+    assert response.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.state == "merged" and duplicate.merged_into_id == first.pk
