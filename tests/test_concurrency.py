@@ -17,9 +17,10 @@ from shiyu.cases.models import Case, CaseEvent
 from shiyu.core import errors
 from shiyu.intake.models import IdempotencyKey
 
-# transaction=True: the threads must see each other's commits. serialized_rollback puts back
-# the roles and permissions the migrations made, which the flush after each test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# transaction=True: the threads must see each other's commits. The flush after each test removes
+# the rows the data migrations made; the migration_data fixture (conftest.py) puts them back.
+# (serialized_rollback would too, but clashes with the content types post_migrate recreates.)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(*calls: Callable[[], object]) -> list[object]:

@@ -5,9 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
-    is_system = models.BooleanField(default=False, help_text=_("The automatic actor (routing, sweeps)."))
+    is_system = models.BooleanField(
+        verbose_name=_("is system"), default=False, help_text=_("The automatic actor (routing, sweeps).")
+    )
     is_demo = models.BooleanField(
-        default=False, help_text=_("A demo account: it can sign in only while SHIYU_DEMO is on."))
+        verbose_name=_("is demo"),
+        default=False,
+        help_text=_("A demo account: it can sign in only while SHIYU_DEMO is on."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -20,15 +25,27 @@ class User(AbstractUser):
 class Department(models.Model):
     """A unit that handles cases (承办单位); a tree, e.g. bureau › section, district › office."""
 
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
-    code = models.CharField(max_length=32, unique=True)
-    name = models.CharField(max_length=100)
-    name_en = models.CharField(max_length=100, blank=True)
-    area = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="departments")
-    is_active = models.BooleanField(default=True)
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(verbose_name=_("code"), max_length=32, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    name_en = models.CharField(verbose_name=_("English name"), max_length=100, blank=True)
+    area = models.ForeignKey(
+        "geo.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="departments",
+    )
+    is_active = models.BooleanField(verbose_name=_("is active"), default=True)
+    path = models.CharField(verbose_name=_("path"), max_length=255, db_index=True, editable=False, default="")
 
     class Meta:
         ordering = ["path"]
@@ -45,11 +62,13 @@ class Role(models.Model):
         DEPARTMENT = "department", _("Cases of the member's departments")
         OWN = "own", _("The member's own submissions")
 
-    code = models.CharField(max_length=32, unique=True)
-    name = models.CharField(max_length=64)
-    name_en = models.CharField(max_length=64, blank=True)
-    scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.AREA)
-    is_staff_role = models.BooleanField(default=True)
+    code = models.CharField(verbose_name=_("code"), max_length=32, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=64)
+    name_en = models.CharField(verbose_name=_("English name"), max_length=64, blank=True)
+    scope = models.CharField(
+        verbose_name=_("scope"), max_length=16, choices=Scope.choices, default=Scope.AREA
+    )
+    is_staff_role = models.BooleanField(verbose_name=_("is staff role"), default=True)
 
     class Meta:
         ordering = ["id"]
@@ -63,8 +82,10 @@ class Role(models.Model):
 class RolePermission(models.Model):
     """Which role may take which action: the policy is data, edited by the administrator."""
 
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
-    action = models.CharField(max_length=32)
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="permissions"
+    )
+    action = models.CharField(verbose_name=_("action"), max_length=32)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["role", "action"], name="uniq_role_action")]
@@ -78,12 +99,28 @@ class RolePermission(models.Model):
 class Membership(models.Model):
     """A user holds a role, scoped to a department and/or an area (empty area: the whole city)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="memberships")
-    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="memberships")
-    area = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    area = models.ForeignKey(
+        "geo.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -96,12 +133,14 @@ class Membership(models.Model):
 class ApiToken(models.Model):
     """A bearer token. Only its SHA-256 is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8)
-    created_at = models.DateTimeField()
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(verbose_name=_("key hash"), max_length=64, unique=True)
+    prefix = models.CharField(verbose_name=_("prefix"), max_length=8)
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(verbose_name=_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(verbose_name=_("expires at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API token")

@@ -8,19 +8,31 @@ from shiyu.cases.workflow import State
 class Category(models.Model):
     """Three-level category tree (e.g. 城乡建设 › 市容管理 › 占道经营)."""
 
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
-    code = models.CharField(max_length=32, unique=True)
-    name = models.CharField(max_length=100)
-    name_en = models.CharField(max_length=100, blank=True)
-    level = models.PositiveSmallIntegerField(default=1)
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    code = models.CharField(verbose_name=_("code"), max_length=32, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    name_en = models.CharField(verbose_name=_("English name"), max_length=100, blank=True)
+    level = models.PositiveSmallIntegerField(verbose_name=_("level"), default=1)
+    path = models.CharField(verbose_name=_("path"), max_length=255, db_index=True, editable=False, default="")
     # The unit that usually handles it; the dispatcher sees it as the suggestion.
-    default_department = models.ForeignKey("accounts.Department", null=True, blank=True,
-                                           on_delete=models.SET_NULL, related_name="+")
-    ack_hours = models.PositiveIntegerField(default=24)
-    complete_days = models.PositiveIntegerField(default=15)
-    is_active = models.BooleanField(default=True)
+    default_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("default department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ack_hours = models.PositiveIntegerField(verbose_name=_("ack hours"), default=24)
+    complete_days = models.PositiveIntegerField(verbose_name=_("complete days"), default=15)
+    is_active = models.BooleanField(verbose_name=_("is active"), default=True)
 
     class Meta:
         ordering = ["path"]
@@ -70,61 +82,117 @@ class Case(models.Model):
         (State.MERGED.value, _("Merged")),
     ]
 
-    code = models.CharField(max_length=16, unique=True)
-    title = models.CharField(max_length=200)
-    body = models.TextField()
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COMPLAINT)
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="cases")
-    area = models.ForeignKey("geo.Area", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="cases")
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
-    address = models.CharField(max_length=300, blank=True)
-    urgency = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
-    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
-    external_ref = models.CharField(max_length=64, blank=True, default="",
-                                    help_text=_("The source system's id (hotline ticket number)."))
+    code = models.CharField(verbose_name=_("code"), max_length=16, unique=True)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    body = models.TextField(verbose_name=_("body"))
+    kind = models.CharField(
+        verbose_name=_("kind"), max_length=16, choices=Kind.choices, default=Kind.COMPLAINT
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    area = models.ForeignKey(
+        "geo.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    latitude = models.FloatField(verbose_name=_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(verbose_name=_("longitude"), null=True, blank=True)
+    address = models.CharField(verbose_name=_("address"), max_length=300, blank=True)
+    urgency = models.CharField(
+        verbose_name=_("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    channel = models.CharField(
+        verbose_name=_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB
+    )
+    external_ref = models.CharField(
+        verbose_name=_("external ref"),
+        max_length=64,
+        blank=True,
+        default="",
+        help_text=_("The source system's id (hotline ticket number)."),
+    )
     # Personal data: serves only the person who gave it (see accounts.policies "view_contact").
-    contact_name = models.CharField(max_length=100, blank=True)
-    contact_phone = models.CharField(max_length=40, blank=True)
-    contact_email = models.CharField(max_length=254, blank=True)
-    submitter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="submitted_cases")
+    contact_name = models.CharField(verbose_name=_("contact name"), max_length=100, blank=True)
+    contact_phone = models.CharField(verbose_name=_("contact phone"), max_length=40, blank=True)
+    contact_email = models.CharField(verbose_name=_("contact email"), max_length=254, blank=True)
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitter"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_cases",
+    )
 
-    state = models.CharField(max_length=16, choices=STATE_CHOICES, default=State.SUBMITTED,
-                             db_index=True)
-    version = models.PositiveIntegerField(default=1)
-    lead_department = models.ForeignKey("accounts.Department", null=True, blank=True,
-                                        on_delete=models.PROTECT, related_name="lead_cases")
-    assisting_departments = models.ManyToManyField("accounts.Department", blank=True,
-                                                   related_name="assisting_cases")
-    suggested_department = models.ForeignKey("accounts.Department", null=True, blank=True,
-                                             on_delete=models.SET_NULL, related_name="+")
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_cases")
-    reply_text = models.TextField(blank=True)
-    satisfaction = models.CharField(max_length=16, choices=Satisfaction.choices, blank=True)
-    reopen_count = models.PositiveIntegerField(default=0)
-    transfer_count = models.PositiveIntegerField(default=0)
-    urge_count = models.PositiveIntegerField(default=0)
-    escalation_level = models.PositiveSmallIntegerField(default=0)
-    is_problem = models.BooleanField(default=False, db_index=True)
-    first_contact = models.BooleanField(default=False)
-    extension_pending_days = models.PositiveIntegerField(null=True, blank=True)
+    state = models.CharField(
+        verbose_name=_("state"), max_length=16, choices=STATE_CHOICES, default=State.SUBMITTED, db_index=True
+    )
+    version = models.PositiveIntegerField(verbose_name=_("version"), default=1)
+    lead_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("lead department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lead_cases",
+    )
+    assisting_departments = models.ManyToManyField(
+        "accounts.Department",
+        verbose_name=_("assisting departments"),
+        blank=True,
+        related_name="assisting_cases",
+    )
+    suggested_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("suggested department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
+    reply_text = models.TextField(verbose_name=_("reply text"), blank=True)
+    satisfaction = models.CharField(
+        verbose_name=_("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True
+    )
+    reopen_count = models.PositiveIntegerField(verbose_name=_("reopen count"), default=0)
+    transfer_count = models.PositiveIntegerField(verbose_name=_("transfer count"), default=0)
+    urge_count = models.PositiveIntegerField(verbose_name=_("urge count"), default=0)
+    escalation_level = models.PositiveSmallIntegerField(verbose_name=_("escalation level"), default=0)
+    is_problem = models.BooleanField(verbose_name=_("is problem"), default=False, db_index=True)
+    first_contact = models.BooleanField(verbose_name=_("first contact"), default=False)
+    extension_pending_days = models.PositiveIntegerField(
+        verbose_name=_("extension pending days"), null=True, blank=True
+    )
 
-    submitted_at = models.DateTimeField(db_index=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    replied_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    ack_due_at = models.DateTimeField(null=True, blank=True)
-    reply_due_at = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(verbose_name=_("submitted at"), db_index=True)
+    accepted_at = models.DateTimeField(verbose_name=_("accepted at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(verbose_name=_("dispatched at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(verbose_name=_("acknowledged at"), null=True, blank=True)
+    replied_at = models.DateTimeField(verbose_name=_("replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
+    ack_due_at = models.DateTimeField(verbose_name=_("ack due at"), null=True, blank=True)
+    reply_due_at = models.DateTimeField(verbose_name=_("reply due at"), null=True, blank=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated at"))
 
     # jieba tokens of title, body and address, indexed by FTS5 / tsvector (see migrations).
-    search_tokens = models.TextField(blank=True, default="")
+    search_tokens = models.TextField(verbose_name=_("search tokens"), blank=True, default="")
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -136,9 +204,11 @@ class Case(models.Model):
             models.Index(fields=["area", "state"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["channel", "external_ref"],
-                                    condition=~models.Q(external_ref=""),
-                                    name="uniq_case_external_ref"),
+            models.UniqueConstraint(
+                fields=["channel", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="uniq_case_external_ref",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,16 +218,22 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """Append-only: one row per action on a case."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(max_length=32)
-    from_state = models.CharField(max_length=16, blank=True)
-    to_state = models.CharField(max_length=16)
-    note = models.TextField(blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    is_public = models.BooleanField(default=True)
-    created_at = models.DateTimeField(db_index=True)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(verbose_name=_("action"), max_length=32)
+    from_state = models.CharField(verbose_name=_("from state"), max_length=16, blank=True)
+    to_state = models.CharField(verbose_name=_("to state"), max_length=16)
+    note = models.TextField(verbose_name=_("note"), blank=True)
+    data = models.JSONField(verbose_name=_("data"), default=dict, blank=True)
+    is_public = models.BooleanField(verbose_name=_("is public"), default=True)
+    created_at = models.DateTimeField(verbose_name=_("created at"), db_index=True)
 
     class Meta:
         ordering = ["id"]
