@@ -45,7 +45,8 @@ def lock_case(case_id: int, *, actor: Any = None, action: str = "") -> Case:
         # lead department had just changed would vanish (NotFound instead of Conflict).
         list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
     # order_by("pk"): the model's default ordering would compile ORDER BY submitted_at for one row.
-    case = Case.objects.select_related("area", "lead_department", "category").filter(
+    # Area and lead unit decide access; the category is read lazily by the one verb that needs it.
+    case = Case.objects.select_related("area", "lead_department").filter(
         pk=case_id).order_by("pk").first()
     if case is None:
         raise errors.NotFound()
