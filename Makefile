@@ -48,7 +48,7 @@ static: install
 
 run: seed static
 	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
-		--worker-class sync --workers $(WORKERS) --access-logfile - --timeout 60
+		--worker-class sync --workers $(WORKERS) --preload --access-logfile - --timeout 60
 
 chromium:
 	@test -x /usr/bin/chromium || (export DEBIAN_FRONTEND=noninteractive; \

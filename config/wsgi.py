@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 application = get_wsgi_application()
+
+from shiyu.core.text import warm_up  # noqa: E402  (needs the settings loaded above)
+
+warm_up()

@@ -64,3 +64,9 @@ def clean(text: str) -> str:
     return "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in _CONTROL
     ).strip()
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary now (about a second) rather than in some user's first search.
+    Called when the WSGI application loads; with gunicorn --preload the workers share it."""
+    jieba.initialize()
