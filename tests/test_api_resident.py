@@ -43,3 +43,14 @@ def test_unsatisfied_reopens_and_bad_input_changes_nothing(city, submit_case):
     assert missing.status_code == 404
     unhappy = post(f"/api/v1/track/{case.code}/feedback", {"satisfaction": "unsatisfied"})
     assert unhappy.status_code == 200 and unhappy.json()["state"] == "reopened"
+
+
+def test_timeline_names_the_unit_in_the_reader_language(city, submit_case):
+    case = _replied(city, submit_case)
+
+    def dispatched(lang):
+        timeline = Client().get(f"/api/v1/track/{case.code}", HTTP_ACCEPT_LANGUAGE=lang).json()["timeline"]
+        return next(e["text"] for e in timeline if e["action"] == "dispatch")
+
+    assert dispatched("zh-hans") == "市城市管理局"
+    assert dispatched("en") == "City Management Bureau"

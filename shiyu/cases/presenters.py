@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from shiyu.accounts.selectors import department_get, department_label
 from shiyu.cases import selectors
 from shiyu.cases.models import Case, CaseEvent
 
@@ -73,7 +74,10 @@ def public_event(event: CaseEvent, case: Case) -> dict:
     elif event.action == "reject":
         text = event.note
     elif event.action in ("dispatch", "transfer"):
-        text = event.data.get("lead_name", "")
+        # The unit's name in the reader's language; the name stored at the time as a fallback.
+        lead = event.data.get("lead_department")
+        dept = department_get(pk=lead) if isinstance(lead, int) else None
+        text = department_label(dept) if dept else event.data.get("lead_name", "")
     elif event.action == "follow_up":
         text = str(dict(Case.Satisfaction.choices).get(event.data.get("satisfaction", ""), ""))
     return {"action": event.action, "label": action_label(event.action), "at": event.created_at,

@@ -294,7 +294,8 @@ def _timeline(events: Any) -> list[dict[str, Any]]:
         details: list[tuple[Any, Any]] = []
         if event.action in ("dispatch", "transfer"):
             details.append((_("Lead department"),
-                            data.get("lead_name") or dept(data.get("lead_department"))))
+                            names.get(data.get("lead_department")) or data.get("lead_name")
+                            or dept(data.get("lead_department"))))
             assisting = [dept(pk) for pk in _int_list(data.get("assisting_departments"))]
             if assisting:
                 details.append((_("Assisting departments"), "、".join(assisting)))
