@@ -65,7 +65,7 @@ def state_label(state: str) -> str:
     return str(dict(Case.STATE_CHOICES).get(state, state))
 
 
-def public_event(event: CaseEvent, case: Case) -> dict:
+def public_event(event: CaseEvent) -> dict:
     """A timeline entry a resident may see: no staff names, no internal notes, no PII, and never
     another case's tracking code (a merge says only that it happened)."""
     text = ""
@@ -91,7 +91,7 @@ def track_dict(case: Case) -> dict:
         "category": (_ref(case.category) or {}).get("name") if case.category else None,
         "department": (_ref(case.lead_department) or {}).get("name") if case.lead_department else None,
         "reply_text": case.reply_text,
-        "timeline": [public_event(e, case) for e in selectors.case_public_events(case)],
+        "timeline": [public_event(e) for e in selectors.case_public_events(case)],
     }
 
 
@@ -102,7 +102,7 @@ def event_dict(event: CaseEvent, *, staff: bool) -> dict:
                 "to_state": event.to_state, "actor": str(event.actor) if event.actor else None,
                 "note": event.note, "data": event.data, "is_public": event.is_public,
                 "created_at": event.created_at}
-    public = public_event(event, event.case)
+    public = public_event(event)
     return {"id": event.pk, "action": event.action, "from_state": event.from_state,
             "to_state": event.to_state, "actor": None, "note": public["text"], "data": {},
             "is_public": True, "created_at": event.created_at}

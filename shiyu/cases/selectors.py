@@ -77,6 +77,18 @@ def _assisting_q(path: str) -> Q:
         department__path__startswith=path).values("case_id"))
 
 
+def target_of(case: Case) -> policies.Target:
+    """What the policies need to know about a case (assisting units read only if needed)."""
+    return policies.Target(
+        area_path=case.area.path if case.area_id and case.area is not None else None,
+        lead_department_path=(case.lead_department.path
+                              if case.lead_department_id and case.lead_department is not None else None),
+        department_paths=None,
+        load_department_paths=lambda: tuple(d.path for d in case.assisting_departments.all()),
+        owner_id=case.submitter_id,
+    )
+
+
 def visible_cases_q(actor: Any) -> Q:
     return policies.visible_q(actor, area_field="area__path", lead_field="lead_department__path",
                               owner_field="submitter_id", assisting_q=_assisting_q)
@@ -124,8 +136,6 @@ def case_events_for_user(*, actor: Any, case_id: int) -> QuerySet[CaseEvent]:
 
 def case_actions_for_user(*, actor: Any, case: Case) -> list[str]:
     """The actions this user may take on this case now (drives the buttons on the case page)."""
-    from shiyu.cases.services._core import target_of
-
     target = target_of(case)
     state = workflow.State(case.state)
     out = []
@@ -143,8 +153,6 @@ def case_actions_for_user(*, actor: Any, case: Case) -> list[str]:
 
 
 def case_can_view_contact(*, actor: Any, case: Case) -> bool:
-    from shiyu.cases.services._core import target_of
-
     return policies.can(actor, "view_contact", target_of(case))
 
 

@@ -17,9 +17,10 @@ class CategoryIndex:
 
 def _load() -> CategoryIndex:
     index = CategoryIndex()
-    rows = list(Category.objects.filter(is_active=True).order_by("path"))
-    all_rows = {c.pk: c for c in Category.objects.all()}
-    for category in rows:
+    all_rows = {c.pk: c for c in Category.objects.order_by("path")}
+    for category in all_rows.values():
+        if not category.is_active:
+            continue
         index.by_id[category.pk] = category
         index.by_code[category.code] = category
         index.by_name.setdefault(category.name, category)

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from shiyu.core.ids import is_number
+from shiyu.core.ids import is_number, is_valid_id
 from shiyu.core.refcache import RefCache
 from shiyu.geo.models import Area
 
@@ -13,7 +13,7 @@ def area_list() -> QuerySet[Area]:
 def area_get(*, pk: int | None = None, code: str | None = None) -> Area | None:
     qs = Area.objects.all()
     if pk is not None:
-        return qs.filter(pk=pk).first() if 0 < pk <= 2**63 - 1 else None
+        return qs.filter(pk=pk).first() if is_valid_id(pk) else None
     if code:
         return qs.filter(code=code).first()
     return None
@@ -25,7 +25,7 @@ def area_find(value: str) -> Area | None:
     if not value:
         return None
     found = Area.objects.filter(code=value).first()
-    if found is None and is_number(value) and int(value) <= 2**63 - 1:
+    if found is None and is_number(value) and is_valid_id(int(value)):
         found = Area.objects.filter(pk=int(value)).first()
     if found is None:
         found = Area.objects.filter(name=value).order_by("path").first()

@@ -12,6 +12,7 @@ from shiyu.accounts.services import system_user
 from shiyu.audit.services import audit_record
 from shiyu.cases import workflow
 from shiyu.cases.models import Case, CaseEvent
+from shiyu.cases.selectors import target_of
 from shiyu.cases.services.fields import required as missing
 from shiyu.core import clock, errors
 from shiyu.core.ids import is_valid_id
@@ -20,17 +21,6 @@ from shiyu.core.ids import is_valid_id
 PUBLIC_ACTIONS = frozenset({"submit", "accept", "reject", "merge", "answer", "dispatch", "acknowledge",
                             "transfer", "reply", "follow_up", "close", "reopen"})
 PROBLEM_THRESHOLD = 3
-
-
-def target_of(case: Case) -> policies.Target:
-    return policies.Target(
-        area_path=case.area.path if case.area_id and case.area is not None else None,
-        lead_department_path=(case.lead_department.path
-                              if case.lead_department_id and case.lead_department is not None else None),
-        department_paths=None,
-        load_department_paths=lambda: tuple(d.path for d in case.assisting_departments.all()),
-        owner_id=case.submitter_id,
-    )
 
 
 def lock_case(case_id: int, *, actor: Any = None, action: str = "") -> Case:
@@ -52,7 +42,6 @@ def lock_case(case_id: int, *, actor: Any = None, action: str = "") -> Case:
         raise errors.NotFound()
     if action:
         check_access(actor, action, case)
-        case._shiyu_checked = (action, actor)  # type: ignore[attr-defined]  # apply() skips a re-check
     return case
 
 
@@ -68,10 +57,11 @@ def check_access(actor: Any, action: str, case: Case) -> None:
 
 def apply(*, actor: Any, case: Case, action: str, version: int | None,
           payload: Mapping[str, Any], changes: Callable[[Case, workflow.State, datetime], dict] | None = None,
-          note: str = "", data: dict[str, Any] | None = None, check: bool = True) -> Case:
-    """Move `case` by `action`: state, event and audit in the caller's transaction."""
-    if check and getattr(case, "_shiyu_checked", None) != (action, actor):
-        check_access(actor, action, case)
+          note: str = "", data: dict[str, Any] | None = None) -> Case:
+    """Move `case` by `action`: state, event and audit in the caller's transaction.
+
+    Access is not checked here: the verbs check it when they lock the case (lock_case with an
+    action), the resident's verbs hold the tracking code, and the system user escalates."""
     if version is not None and case.version != version:
         raise errors.Conflict()
     try:
@@ -114,6 +104,5 @@ def mark_problem_if_needed(case: Case) -> Case:
         reason = "reopened" if case.reopen_count >= PROBLEM_THRESHOLD else "transferred"
         case = apply(actor=system_user(), case=case, action="escalate", version=None, payload={},
                      changes=lambda c, s, now: {"escalation_level": min(c.escalation_level + 1, 4)},
-                     note="", data={"automatic": True, "reason": f"problem_case:{reason}"},
-                     check=False)
+                     note="", data={"automatic": True, "reason": f"problem_case:{reason}"})
     return case

@@ -173,6 +173,11 @@ def case_follow_up(*, actor: Any, case_id: int, satisfaction: str, comment: str 
     return mark_problem_if_needed(case)
 
 
+def reopen_changes(c: Case, state: Any, now: Any) -> dict:
+    # The old reply stays in the timeline; the case no longer shows it as its answer.
+    return {"closed_at": None, "satisfaction": "", "reply_text": "", "reopen_count": c.reopen_count + 1}
+
+
 def _follow_up_changes(satisfaction: str):
     def changes(c: Case, state: Any, now: Any) -> dict:
         out: dict[str, Any] = {"satisfaction": satisfaction}
@@ -198,9 +203,7 @@ def case_reopen(*, actor: Any, case_id: int, reason: str, version: int | None = 
     case = lock_case(case_id, actor=actor, action="reopen")
     reason = _text(reason, "reason")
     case = apply(actor=actor, case=case, action="reopen", version=version, payload={"reason": reason},
-                 note=reason, changes=lambda c, s, now: {"closed_at": None, "satisfaction": "",
-                                                         "reply_text": "",
-                                                         "reopen_count": c.reopen_count + 1})
+                 note=reason, changes=reopen_changes)
     return mark_problem_if_needed(case)
 
 

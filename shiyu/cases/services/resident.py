@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from shiyu.cases.models import Case
 from shiyu.cases.selectors import normalise_code
 from shiyu.cases.services._core import apply, lock_case, mark_problem_if_needed
-from shiyu.cases.services.actions import _follow_up_changes, _text
+from shiyu.cases.services.actions import _follow_up_changes, _text, reopen_changes
 from shiyu.core import clock, errors
 
 
@@ -28,7 +28,7 @@ def case_resident_feedback(*, code: str, satisfaction: str, comment: str = "") -
         raise errors.InvalidInput(_("Choose satisfied or unsatisfied."), field="satisfaction")
     case = apply(actor=None, case=case, action="follow_up", version=None,
                  payload={"satisfaction": satisfaction}, note=_text(comment, "comment", required=False),
-                 data={"via": "resident"}, changes=_follow_up_changes(satisfaction), check=False)
+                 data={"via": "resident"}, changes=_follow_up_changes(satisfaction))
     return mark_problem_if_needed(case)
 
 
@@ -40,7 +40,5 @@ def case_resident_reopen(*, code: str, reason: str) -> Case:
         raise errors.Conflict(_("The period for reopening this case has ended; please submit a new one."))
     reason = _text(reason, "reason")
     case = apply(actor=None, case=case, action="reopen", version=None, payload={"reason": reason},
-                 note=reason, data={"via": "resident"}, check=False,
-                 changes=lambda c, s, now: {"closed_at": None, "satisfaction": "", "reply_text": "",
-                                            "reopen_count": c.reopen_count + 1})
+                 note=reason, data={"via": "resident"}, changes=reopen_changes)
     return mark_problem_if_needed(case)

@@ -12,7 +12,7 @@ from shiyu.accounts import policies
 from shiyu.audit.services import audit_record
 from shiyu.cases import taxonomy
 from shiyu.cases.models import Case, CaseEvent, Category
-from shiyu.cases.services._core import check_access, target_of
+from shiyu.cases.services._core import check_access
 from shiyu.core import clock, errors
 from shiyu.core.ids import is_number
 from shiyu.core.text import clean, token_string
@@ -166,7 +166,3 @@ def case_contact_reveal(*, actor: Any, case_id: int) -> dict[str, str]:
     check_access(actor, "view_contact", case)
     audit_record(actor=actor, verb="case.contact.view", obj=case)
     return {"name": case.contact_name, "phone": case.contact_phone, "email": case.contact_email}
-
-
-def can_view_contact(actor: Any, case: Case) -> bool:
-    return policies.can(actor, "view_contact", target_of(case))
