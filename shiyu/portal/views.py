@@ -90,6 +90,8 @@ def track(request):
         ratelimit.check(request, "track")
         if form.is_valid():
             case = selectors.case_by_code(form.cleaned_data["code"])
+            # This look-up was counted; the page it leads to need not count it again.
+            request.session["shiyu_tracked"] = case.code
             return redirect("portal:track-detail", code=case.code)
     except errors.NotFound:
         form.add_error("code", _("No case has this tracking code. Please check it and try again."))
@@ -103,7 +105,8 @@ def track(request):
 @require_safe
 @domain_errors
 def track_detail(request, code: str):
-    ratelimit.check(request, "track")
+    if request.session.pop("shiyu_tracked", None) != code:
+        ratelimit.check(request, "track")
     case = presenters.track_dict(selectors.case_by_code(code))
     if case["code"] != code:
         return redirect("portal:track-detail", code=case["code"])  # one canonical address per case

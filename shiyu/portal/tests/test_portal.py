@@ -396,3 +396,12 @@ def test_login_error_is_shown(city, client):
     response = client.post("/accounts/login/", {"username": "operator", "password": "wrong"})
     assert response.status_code == 200
     assert 'class="errorlist nonfield"' in response.content.decode()
+
+
+def test_a_form_lookup_counts_once_against_the_track_limit(city, client, submit_case, settings):
+    case = submit_case()
+    settings.SHIYU_RATE_TRACK = "2/m"
+    response = client.get("/track/", {"code": case.code}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain
+    assert client.get(f"/track/{case.code}/").status_code == 200  # the second of two
+    assert client.get(f"/track/{case.code}/").status_code == 429
