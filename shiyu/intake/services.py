@@ -45,7 +45,7 @@ def intake_submit(*, actor: Any, data: CaseInput, idempotency_key: str = "") -> 
     key = (idempotency_key or "").strip()
     if len(key) > KEY_MAX:
         raise errors.InvalidInput(_("The Idempotency-Key header is too long."), field="Idempotency-Key")
-    scope, fingerprint = _scope(actor), _fingerprint(data)
+    scope, fingerprint = (_scope(actor), _fingerprint(data)) if key else ("", "")
     for attempt in range(2):
         try:
             prepared = prepare(data)
