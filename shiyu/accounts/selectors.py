@@ -1,8 +1,8 @@
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 
 from shiyu.accounts import policies
 from shiyu.accounts.models import Department, Membership, User
+from shiyu.core.i18n import localized_name
 from shiyu.core.ids import is_number, is_valid_id, valid_ids
 
 
@@ -33,9 +33,7 @@ def department_list_by_pks(*, pks: list[int]) -> list[Department]:
 
 
 def department_label(dept: Department | None) -> str:
-    if dept is None:
-        return ""
-    return dept.name_en if get_language() == "en" and dept.name_en else dept.name
+    return localized_name(dept)
 
 
 def user_get_by_username(username: str) -> User | None:

@@ -5,13 +5,13 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import ErrorDict
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shiyu.accounts.selectors import department_list
 from shiyu.cases import selectors
 from shiyu.cases.models import Case
 from shiyu.cases.services.actions import MAX_EXTENSION_DAYS
+from shiyu.core.i18n import localized_name
 from shiyu.geo.selectors import area_list
 
 PAGE_SIZE = 25
@@ -20,10 +20,7 @@ SEARCH_MAX = 200
 
 def label(obj: Any) -> str:
     """A category, area or department in the current language."""
-    if obj is None:
-        return ""
-    name_en = getattr(obj, "name_en", "")
-    return name_en if name_en and get_language() == "en" else obj.name
+    return localized_name(obj)
 
 
 def department_choices() -> list[tuple[str, str]]:

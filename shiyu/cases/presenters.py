@@ -2,19 +2,18 @@
 
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shiyu.accounts.selectors import department_get, department_label
 from shiyu.cases import selectors
 from shiyu.cases.models import Case, CaseEvent
+from shiyu.core.i18n import localized_name
 
 
 def _ref(obj) -> dict | None:
     if obj is None:
         return None
-    name = obj.name_en if get_language() == "en" and getattr(obj, "name_en", "") else obj.name
-    return {"id": obj.pk, "code": obj.code, "name": name}
+    return {"id": obj.pk, "code": obj.code, "name": localized_name(obj)}
 
 
 def case_dict(case: Case, *, actor: Any) -> dict:

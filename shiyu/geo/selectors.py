@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 
+from shiyu.core.i18n import localized_name
 from shiyu.core.ids import is_number, is_valid_id
 from shiyu.core.refcache import RefCache
 from shiyu.geo.models import Area
@@ -33,11 +33,7 @@ def area_find(value: str) -> Area | None:
 
 
 def area_label(area: Area | None) -> str:
-    if area is None:
-        return ""
-    if get_language() == "en" and area.name_en:
-        return area.name_en
-    return area.name
+    return localized_name(area)
 
 
 def _load_area_index() -> dict[str, dict]:

@@ -3,11 +3,11 @@
 import uuid
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shiyu.cases import selectors as case_selectors
 from shiyu.cases.services import CaseInput
+from shiyu.core.i18n import localized_name
 from shiyu.geo import selectors as geo_selectors
 
 # Same limits as the intake service; repeated here so the browser can check them first.
@@ -23,10 +23,6 @@ SERVICE_FIELDS = {"contact.name": "contact_name", "contact.phone": "contact_phon
                   "contact.email": "contact_email"}
 
 
-def _name(obj) -> str:
-    if get_language() == "en" and getattr(obj, "name_en", ""):
-        return obj.name_en
-    return obj.name
 
 
 def category_choices() -> list:
@@ -42,9 +38,9 @@ def category_choices() -> list:
         trail = []
         parent = by_id.get(category.parent_id)
         while parent is not None:
-            trail.append(_name(parent))
+            trail.append(localized_name(parent))
             parent = by_id.get(parent.parent_id)
-        option = (str(category.pk), _name(category))
+        option = (str(category.pk), localized_name(category))
         if trail:
             groups.setdefault(" › ".join(reversed(trail)), []).append(option)
         else:
