@@ -20,9 +20,7 @@ def case_dict(case: Case, *, actor: Any) -> dict:
     contact = None
     if selectors.case_can_view_contact(actor=actor, case=case) and (
             case.contact_name or case.contact_phone or case.contact_email):
-        contact = {"name": selectors.mask_name(case.contact_name),
-                   "phone": selectors.mask_phone(case.contact_phone),
-                   "email": ("***@" + case.contact_email.split("@")[-1]) if case.contact_email else ""}
+        contact = selectors.case_contact_masked(case)
     return {
         "id": case.pk, "code": case.code, "title": case.title, "body": case.body, "kind": case.kind,
         "channel": case.channel, "urgency": case.urgency, "state": case.state, "version": case.version,

@@ -192,6 +192,13 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "****" + digits[-4:]
 
 
+def case_contact_masked(case: Case) -> dict[str, str]:
+    """The submitter's contact as lists and case pages show it (138****5678, 陈**, ***@example.cn)."""
+    email = case.contact_email
+    return {"name": mask_name(case.contact_name), "phone": mask_phone(case.contact_phone),
+            "email": ("***@" + email.split("@")[-1]) if email else ""}
+
+
 def mask_name(name: str) -> str:
     return (name[:1] + "*" * max(len(name) - 1, 1)) if name else ""
 

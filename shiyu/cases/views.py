@@ -263,9 +263,7 @@ def _render_case(request: HttpRequest, case: Case, *, status: int = 200, error: 
         "reply_overdue": bool(case.reply_due_at and case.reply_due_at < now
                               and case.state in ("dispatched", "in_progress")),
         "can_view_contact": can_view_contact, "contact": contact,
-        "masked": {"name": selectors.mask_name(case.contact_name),
-                   "phone": selectors.mask_phone(case.contact_phone),
-                   "email": ("***@" + case.contact_email.split("@")[-1]) if case.contact_email else ""},
+        "masked": selectors.case_contact_masked(case),
         "has_contact": bool(case.contact_name or case.contact_phone or case.contact_email),
     }
     template = "cases/_case_panel.html" if _partial(request, "case-panel") else "cases/case.html"
