@@ -13,7 +13,7 @@ DEMO_CASES ?= 5000
 # Playwright drives Debian's Chromium (`make chromium`); it never downloads a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: install assets messages migrate seed static run test test-pg lint chromium bench clean
+.PHONY: install assets messages translations migrate seed static run test test-pg lint chromium bench clean
 
 install: $(BIN)/.installed assets messages
 
@@ -33,6 +33,13 @@ assets: node_modules/.package-lock.json $(BIN)/.installed
 	$(BIN)/python scripts/build_assets.py
 
 messages: $(BIN)/.installed
+	$(BIN)/python scripts/compile_messages.py
+
+# After adding strings: extract, fill from scripts/translations/*.py, compile.
+translations: $(BIN)/.installed
+	$(BIN)/shiyu makemessages -l zh_Hans -l en --no-obsolete -v0 --ignore ".venv/*" \
+		--ignore "node_modules/*" --ignore "bench/*" --ignore "tests/*" --ignore "scripts/*"
+	$(BIN)/python scripts/fill_translations.py scripts/translations/*.py
 	$(BIN)/python scripts/compile_messages.py
 
 migrate: install

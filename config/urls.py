@@ -8,6 +8,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("shiyu.accounts.urls")),
+    path("staff/routing/", include("shiyu.routing.urls")),
+    path("staff/inbox/", include("shiyu.notifications.urls")),
     path("staff/", include("shiyu.cases.urls")),
+    path("open311/v2/", include("shiyu.open311.urls")),
+    path("maps/", include("shiyu.maps.urls")),
     path("", include("shiyu.portal.urls")),
 ]

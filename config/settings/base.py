@@ -28,8 +28,12 @@ INSTALLED_APPS = [
     "shiyu.audit",
     "shiyu.geo",
     "shiyu.accounts",
+    "shiyu.notifications",
     "shiyu.cases",
+    "shiyu.routing",
     "shiyu.intake",
+    "shiyu.open311",
+    "shiyu.maps",
     "shiyu.portal",
     "shiyu.demo",
 ]

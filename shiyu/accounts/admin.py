@@ -1,9 +1,15 @@
+import json
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from shiyu.accounts.models import ApiToken, Department, Membership, Role, RolePermission, User
 from shiyu.accounts.services import config_delete, config_save, user_save
+from shiyu.core import citysettings
 from shiyu.core.admin import TreeForm
+from shiyu.core.models import CitySetting
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -86,3 +92,47 @@ class ApiTokenAdmin(ServiceAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class CitySettingForm(forms.ModelForm):
+    """Only declared settings, each checked against its type and bounds."""
+
+    key = forms.ChoiceField(label=_("Setting"), choices=())
+    value = forms.CharField(label=_("Value"), help_text=_("JSON: a number, true/false, or \"text\"."))
+
+    class Meta:
+        model = CitySetting
+        fields = ("key", "value")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = [(key, f"{key} — {item.label}")
+                                      for key, item in citysettings.declared().items()]
+        if self.instance.pk:
+            self.initial["value"] = json.dumps(self.instance.value, ensure_ascii=False)
+
+    def clean(self):
+        data = super().clean()
+        item = citysettings.declared().get(data.get("key", ""))
+        if item is not None and "value" in data:
+            try:
+                raw = data["value"] if item.kind is str else json.loads(data["value"])
+                data["value"] = item.parse(raw)
+            except (ValueError, TypeError) as exc:
+                self.add_error("value", _("Not a valid value for this setting: %(why)s") % {"why": exc})
+        return data
+
+
+@admin.register(CitySetting)
+class CitySettingAdmin(ServiceAdmin):
+    form = CitySettingForm
+    list_display = ("key", "value", "label", "updated_at")
+
+    @admin.display(description=_("Setting"))
+    def label(self, obj):
+        item = citysettings.declared().get(obj.key)
+        return item.label if item else _("(no longer used)")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "declared": citysettings.declared()}
+        return super().changelist_view(request, extra_context)

@@ -117,9 +117,9 @@ def config_save(*, actor: User, obj, changed_fields: list[str] | None = None) ->
     obj.save()
     if isinstance(obj, Department):
         repath(obj)
-        # Categories carry their suggested department in the per-process index.
-        invalidate_all()
-        transaction.on_commit(invalidate_all)
+    # Per-process indexes (categories carry their unit; city settings) must see the change.
+    invalidate_all()
+    transaction.on_commit(invalidate_all)
     audit_record(actor=actor, verb=f"config.{'create' if is_new else 'change'}", obj=obj,
                  data={"fields": changed_fields or []})
 

@@ -1,0 +1,15 @@
+T: dict[str, str] = {
+    "Routing": "派单路由",
+    "Notifications": "通知",
+    "Open311": "Open311",
+    "Maps": "地图",
+    "key": "键",
+    "value": "值",
+    "city setting": "城市参数",
+    "city settings": "城市参数",
+    "Setting": "参数",
+    "Value": "取值",
+    "JSON: a number, true/false, or \"text\".": "JSON 格式：数字、true/false 或 \"文本\"。",
+    "Not a valid value for this setting: %(why)s": "该参数的取值无效：%(why)s",
+    "(no longer used)": "（已不再使用）",
+}
