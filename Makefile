@@ -53,7 +53,10 @@ seed: migrate
 static: install
 	$(BIN)/shiyu collectstatic --noinput -v0
 
+# The background worker (tasks and periodic jobs) runs beside the server and stops with it.
 run: seed static
+	@$(BIN)/shiyu worker $(WORKER_ARGS) & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn config.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--worker-class sync --workers $(WORKERS) --preload --access-logfile - --timeout 60
 
@@ -70,7 +73,8 @@ test-pg:
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy shiyu/cases/services shiyu/cases/workflow.py shiyu/intake/services.py shiyu/accounts/policies.py
+	$(BIN)/mypy shiyu/cases/services shiyu/cases/workflow.py shiyu/intake/services.py shiyu/accounts/policies.py \
+		shiyu/core/workcal.py shiyu/core/periodic.py shiyu/core/tasks.py
 	$(BIN)/lint-imports
 
 # Intake throughput against a bare Django insert view; BENCH_ARGS="--database-url postgres://…".

@@ -80,4 +80,8 @@ def _fresh_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     from django.core.cache import cache
 
+    from shiyu.core import workcal
+
     cache.clear()
+    # The calendar table outlives a test's rollback of the overrides it was built from.
+    workcal.invalidate()

@@ -7,10 +7,18 @@ import shiyu.intake.api  # noqa: F401  (adds POST /cases to the cases router)
 from shiyu.accounts.api import router as accounts_router
 from shiyu.accounts.auth import bearer
 from shiyu.cases.api import router as cases_router
+from shiyu.core.api import document_error_responses
 from shiyu.core.errors import DomainError
 from shiyu.geo.api import router as geo_router
+from shiyu.maps.api import router as maps_router
 
-api = NinjaAPI(title="Shiyu API", version="1", urls_namespace="api", auth=bearer,
+
+class ShiyuAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_error_responses(super().get_openapi_schema(**kwargs))
+
+
+api = ShiyuAPI(title="Shiyu API", version="1", urls_namespace="api", auth=bearer,
                description="Cases, workflow actions and reference data of a Shiyu city.")
 
 
@@ -47,3 +55,4 @@ def http_error(request, exc: HttpError):
 api.add_router("", accounts_router)
 api.add_router("", geo_router)
 api.add_router("", cases_router)
+api.add_router("", maps_router)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("staff/", include("shiyu.cases.urls")),
     path("open311/v2/", include("shiyu.open311.urls")),
     path("maps/", include("shiyu.maps.urls")),
+    path("routing/", include("shiyu.routing.public_urls")),
     path("", include("shiyu.portal.urls")),
 ]

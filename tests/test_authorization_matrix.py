@@ -21,6 +21,9 @@ from shiyu.cases import services
 from shiyu.cases.models import Case, CaseEvent
 from shiyu.cases.services.dispatch import VERBS
 from shiyu.intake.models import IdempotencyKey
+from shiyu.notifications.tests import matrix as notifications_matrix
+from shiyu.open311.tests import matrix as open311_matrix
+from shiyu.routing.tests import matrix as routing_matrix
 from tests.support import module_transaction
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +85,11 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", "api:me"): api_auth(200),
     ("GET", "api:departments"): api_auth(200),
     ("GET", "api:areas"): api_auth(200),
+    ("GET", "api:area-lookup"): every(200),  # reference data: a resident's app places a point
+    ("GET", "api:area-boundaries"): every(200),
+    ("GET", "api:map-cases"): api_auth(200),  # scoped like the case list (a resident: own cases)
+    ("GET", "api:map-heat"): api_auth(200),
+    ("GET", "api:map-public"): every(200),  # counts per hexagon only
     ("GET", "api:categories"): every(200),
     ("GET", "api:case-list"): api_auth(200),
     ("POST", "api:case-create"): every(201),
@@ -111,6 +119,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "api:case-action[extend_deny]"): action({"unithead", "supervisor"}, lead=True),
     ("POST", "api:case-action[urge]"): action({"supervisor"}, lead=True),
     ("POST", "api:case-action[escalate]"): action({"supervisor"}, lead=True),
+    ("POST", "api:case-action[pause]"): action({"handler", "unithead"}, lead=True),
+    ("POST", "api:case-action[resume]"): action({"handler", "unithead"}, lead=True),
     ("POST", "api:case-action[comment]"): action(
         {"operator", "dispatcher", "handler", "unithead", "supervisor", "leader"}, lead=True),
     # An action that does not exist: 404 for whoever sees the case.
@@ -136,16 +146,26 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # let through but its one case fails (not visible), so nothing changes for it either.
     ("POST", "cases:bulk"): every(403, anonymous=302, resident=404, operator=302, admin=302,
                                   operator_d2=302),
+    # --- maps ---------------------------------------------------------------------------------
+    ("GET", "maps:staff"): every(200, anonymous=302, resident=404),
+    ("GET", "maps:public"): every(200),
+    # --- the staff inbox (personal: only the recipient marks an entry read) --------------------
+    **notifications_matrix.entries(every=every),
     # --- accounts and language ----------------------------------------------------------------
     ("GET", "accounts:login"): every(200),
     ("POST", "accounts:logout"): every(302),
     ("POST", "set_language"): every(302),
+    # --- Open311 GeoReport v2 (an api_key is not a session: every role alike) ------------------
+    **open311_matrix.entries(ROLES),
+    # --- routing: the case page's routing fragment and its actions; the resident's hint -------
+    **routing_matrix.entries(page=page, every=every, staff=STAFF),
 }
 
 # Calls that answer below 400 but must still change nothing.
 NO_CHANGE = {
     ("POST", "cases:bulk"): {"anonymous", "operator_d2"},
     **{key: {"anonymous"} for key in MATRIX if key[1].startswith("cases:")},
+    **{key: {"anonymous"} for key in MATRIX if key[1].startswith("routing:")},
 }
 
 
@@ -195,6 +215,9 @@ def _build() -> World:
     cases["replied_only"] = new("replied")  # "pending" skips the reply; keep a true replied case
     assert cases["pending"].state == "in_progress" and cases["pending"].extension_pending_days == 5
     cases["target"] = new("submitted", title="合并目标")
+    cases["paused"] = new("in_progress", title="等待居民补充材料")
+    services.case_pause(actor=u["handler"], case_id=cases["paused"].pk, reason="等待居民补充材料")
+    cases["paused"].refresh_from_db()
     # The case the read endpoints look at: the resident's own, in progress at HBJ.
     cases["read"] = new("in_progress", actor=u["resident"], title="居民本人的诉求")
     tokens = {role: token_issue(username=role, password=PASSWORD) for role in ROLES[1:]}
@@ -233,6 +256,8 @@ ACTION_CALLS = {
     "urge": ("in_progress", {}),
     "escalate": ("in_progress", {}),
     "comment": ("in_progress", {"text": "内部意见"}),
+    "pause": ("in_progress", {"reason": "等待居民补充材料"}),
+    "resume": ("paused", {}),
     "bogus": ("in_progress", {}),
 }
 
@@ -254,6 +279,8 @@ def call(world: World, method: str, name: str, role: str):
     base, _, sub = name.partition("[")
     sub = sub.rstrip("]")
     namespace = base.split(":")[0] if ":" in base else ""
+    if namespace == "open311":
+        return open311_matrix.call(world, method, base, sub, role)
     read = world.cases["read"]
     headers = {}
     if namespace == "api" and role != "anonymous":
@@ -278,6 +305,8 @@ def call(world: World, method: str, name: str, role: str):
             payload["version"] = case.version
             url = reverse(base, kwargs={"case_id": case.pk, "action": sub})
             return client.post(url, payload, content_type="application/json", headers=headers)
+        if base == "api:area-lookup":
+            return client.get(reverse(base), {"lat": 30.5, "lon": 114.1}, headers=headers)
         kwargs = {}
         if base in ("api:case-detail", "api:case-events", "api:case-contact"):
             kwargs = {"case_id": read.pk}
@@ -288,6 +317,10 @@ def call(world: World, method: str, name: str, role: str):
     client = world.clients[role]
     saved = deepcopy(client.cookies)  # logout must not sign the module's client out for good
     try:
+        if namespace == "notifications":
+            return notifications_matrix.call(world, client, method, base)
+        if namespace in ("routing", "routing-public"):
+            return routing_matrix.call(world, client, method, base)
         if base == "cases:case-action":
             case, payload = _action_payload(world, sub)
             url = reverse(base, kwargs={"case_id": case.pk, "action": sub})
@@ -397,3 +430,68 @@ def test_every_role_is_in_every_row():
 
 def test_admin_is_excluded_explicitly():
     assert any(isinstance(p, URLResolver) and p.namespace == "admin" for p in get_resolver().url_patterns)
+
+
+# --- the matrix covers the OpenAPI document, and users of another area or unit ----------------
+
+# Another district's operator and a handler of another unit: they see none of the world's cases.
+OUTSIDERS = ("operator_d2", "handler_jtj")
+
+
+def _router_operations() -> dict[str, str]:
+    """operationId → URL name of every operation the API's routers serve."""
+    out = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                op_id = operation.operation_id or api.get_openapi_operation_id(operation)
+                out[op_id] = f"api:{operation.url_name}"
+    return out
+
+
+def test_every_openapi_operation_is_in_the_matrix():
+    """What the published document offers (method + path) is what the matrix must declare."""
+    by_id = _router_operations()
+    published = [(method.upper(), path, op.get("operationId"))
+                 for path, ops in api.get_openapi_schema()["paths"].items() for method, op in ops.items()]
+    assert len(published) >= 15
+    unknown = [(m, p) for m, p, op_id in published if op_id not in by_id]
+    assert not unknown, f"the OpenAPI document lists operations no router serves: {unknown}"
+    declared = _declared()
+    missing = sorted({(m, p, by_id[op_id]) for m, p, op_id in published if (m, by_id[op_id]) not in declared})
+    assert not missing, f"declare these OpenAPI operations in MATRIX (method, path, URL name): {missing}"
+
+
+def _case_scoped_names() -> set[str]:
+    """URL names whose route takes a case id."""
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, prefix: str) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace not in EXCLUDED_NAMESPACES:
+                    walk(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+            elif isinstance(pattern, URLPattern) and pattern.name and "case_id" in str(pattern.pattern):
+                names.add(prefix + pattern.name)
+
+    walk(get_resolver(), "")
+    return names
+
+
+def test_users_of_another_area_or_unit_are_declared_not_to_find_a_case():
+    """Every endpoint on one case answers 404 to them (missing and forbidden are the same answer);
+    test_matrix then proves each answer and that nothing changed."""
+    assert set(OUTSIDERS) <= set(ROLES)
+    scoped = _case_scoped_names()
+    assert {"api:case-detail", "api:case-action", "cases:case"} <= scoped
+    rows = [(endpoint, row) for endpoint, row in MATRIX.items() if endpoint[1].partition("[")[0] in scoped]
+    assert len(rows) >= 10
+    wrong = [(endpoint, role, row[role]) for endpoint, row in rows for role in OUTSIDERS if row[role] != 404]
+    assert not wrong, f"a case endpoint lets another area's or unit's user find the case: {wrong}"
+
+
+def test_matrix_size():
+    """The figure README's Reliability section quotes: declared calls × callers."""
+    size = len(MATRIX) * len(ROLES)
+    print(f"\nauthorization matrix: {len(MATRIX)} endpoints × {len(ROLES)} callers = {size}")
+    assert size >= 500

@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "shiyu.core",
     "shiyu.audit",
     "shiyu.geo",
@@ -74,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shiyu.core.context_processors.site",
+                "shiyu.core.context_processors.workcal_notice",
+                "shiyu.notifications.context_processors.inbox",
             ],
         },
     },
@@ -143,6 +147,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # (benchmarks against loopback do that).
 SHIYU_RATE_SUBMIT = env_str("SHIYU_RATE_SUBMIT", "30/h")
 SHIYU_RATE_TRACK = env_str("SHIYU_RATE_TRACK", "120/h")
+# The resident form's "may already be reported" hint (one call per edited field).
+SHIYU_RATE_SIMILAR = env_str("SHIYU_RATE_SIMILAR", "300/h")
 # Sign-in attempts per client address and username (form and API token).
 SHIYU_RATE_LOGIN = env_str("SHIYU_RATE_LOGIN", "10/10m")
 SHIYU_RATE_LOGIN_ADDRESS = env_str("SHIYU_RATE_LOGIN_ADDRESS", "100/10m")
@@ -152,11 +158,40 @@ SHIYU_TRUSTED_PROXIES = int(env_str("SHIYU_TRUSTED_PROXIES", "0"))
 # How long each process keeps categories and areas in memory (see shiyu/core/refcache.py).
 SHIYU_REFCACHE_SECONDS = int(env_str("SHIYU_REFCACHE_SECONDS", "30"))
 
+# Maps (shiyu/geo/crs.py, shiyu/maps): the coordinate system the map tiles are drawn in ("wgs84" or
+# "gcj02", what Chinese web maps use; storage is always WGS84) and an optional tile server URL
+# ("https://tiles.example.gov/{z}/{x}/{y}.png"). Without one, maps draw boundaries on a plain
+# background, which works on an intranet with no internet.
+SHIYU_MAP_CRS = env_str("SHIYU_MAP_CRS", "wgs84").lower()
+SHIYU_MAP_TILES = env_str("SHIYU_MAP_TILES", "")
+SHIYU_MAP_ATTRIBUTION = env_str("SHIYU_MAP_ATTRIBUTION", "")
+
+# Every handler masks personal data (shiyu/core/logfilter.py). Django's own loggers are sent to
+# the root's filtered handler instead of the unfiltered handlers Django installs by default.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "shiyu.core.logfilter.PersonalDataFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
+    "loggers": {"django": {"handlers": [], "propagate": True},
+                "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
 SHIYU_CITY_NAME = _("Demo City")
+
+# Background tasks (shiyu/core/tasks.py, README "Background worker"): `shiyu worker` runs them and
+# the periodic jobs. SHIYU_TASKS=db (default) keeps the queue in the database; rq puts it on Redis
+# (REDIS_URL) for workers on several machines; immediate runs each task at once, in-process.
+SHIYU_TASKS = env_str("SHIYU_TASKS", "db")
+_TASK_BACKENDS = {"db": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+if SHIYU_TASKS not in _TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"SHIYU_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {SHIYU_TASKS!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[SHIYU_TASKS], "QUEUES": ["default"]}}
+RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "") or "redis://127.0.0.1:6379/0",
+                         "DEFAULT_TIMEOUT": 3600}}
+if SHIYU_TASKS == "rq":
+    INSTALLED_APPS.append("django_rq")

@@ -8,6 +8,7 @@ SHIYU_DEMO = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SHIYU_RATE_SUBMIT = "0"
 SHIYU_RATE_TRACK = "0"
+SHIYU_RATE_SIMILAR = "0"
 ALLOWED_HOSTS = ["*"]
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
@@ -24,3 +25,19 @@ SHIYU_REFCACHE_SECONDS = 0  # always load reference tables: tests roll back and 
 SHIYU_RATE_LOGIN = "0"
 SHIYU_RATE_LOGIN_ADDRESS = "0"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Tasks run at once, in-process, unless a test picks another backend (shiyu/core/tests/test_worker.py)
+# or SHIYU_TASKS is set (a worker started by a test).
+import os  # noqa: E402
+
+if "SHIYU_TASKS" not in os.environ:
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                         "QUEUES": ["default"]}}
+# A Redis queue of this test process's own, so parallel test runs never take each other's jobs.
+SHIYU_TEST_RQ_QUEUE = f"shiyu-test-{os.getpid()}"
+RQ_QUEUES = {**RQ_QUEUES, SHIYU_TEST_RQ_QUEUE: RQ_QUEUES["default"]}  # noqa: F405
+# The routing classifier's model files: never the developer's own var/models in a test run.
+import os as _os  # noqa: E402
+import tempfile as _tempfile  # noqa: E402
+
+SHIYU_ROUTING_MODEL_DIR = _os.path.join(_tempfile.gettempdir(), f"shiyu-test-models-{_os.getpid()}")

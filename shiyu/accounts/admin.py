@@ -9,7 +9,7 @@ from shiyu.accounts.models import ApiToken, Department, Membership, Role, RolePe
 from shiyu.accounts.services import config_delete, config_save, user_save
 from shiyu.core import citysettings
 from shiyu.core.admin import TreeForm
-from shiyu.core.models import CitySetting
+from shiyu.core.models import CalendarOverride, CitySetting
 
 
 class ServiceAdmin(admin.ModelAdmin):
@@ -135,4 +135,24 @@ class CitySettingAdmin(ServiceAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "declared": citysettings.declared()}
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(ServiceAdmin):
+    """A typhoon day, a local holiday, an extra working day; config_save drops the calendar cache."""
+
+    list_display = ("date", "is_working", "reason", "updated_at")
+    list_filter = ("is_working",)
+    search_fields = ("reason",)
+    date_hierarchy = "date"
+
+    def changelist_view(self, request, extra_context=None):
+        from django.contrib import messages
+
+        from shiyu.core.workcal import coverage_warning
+
+        warning = coverage_warning()
+        if warning and request.method == "GET":
+            messages.warning(request, warning)
         return super().changelist_view(request, extra_context)

@@ -8,6 +8,6 @@ from shiyu.core.admin import ReadOnlyAdmin
 class AuditEventAdmin(ReadOnlyAdmin):
     """Append-only: nobody edits or deletes audit rows, the administrator included."""
 
-    list_display = ("created_at", "actor", "verb", "object_type", "object_id")
+    list_display = ("seq", "created_at", "actor", "verb", "object_type", "object_id")
     list_filter = ("verb", "object_type")
     search_fields = ("object_id", "verb")

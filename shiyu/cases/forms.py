@@ -146,7 +146,7 @@ class FollowUpForm(ActionForm):
 
 
 class ExtendRequestForm(ActionForm):
-    days = forms.IntegerField(label=_("Extra days"), min_value=1, max_value=MAX_EXTENSION_DAYS)
+    days = forms.IntegerField(label=_("Extra working days"), min_value=1, max_value=MAX_EXTENSION_DAYS)
     reason = _text(_("Reason"))
 
 
@@ -159,6 +159,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "accept": NoteForm, "acknowledge": NoteForm, "close": NoteForm, "urge": NoteForm,
     "escalate": NoteForm, "extend_approve": NoteForm,
     "reject": ReasonForm, "return": ReasonForm, "reopen": ReasonForm, "extend_deny": ReasonForm,
+    "pause": ReasonForm, "resume": NoteForm,
     "reply": TextForm, "answer": TextForm, "comment": TextForm,
     "dispatch": DepartmentForm, "transfer": DepartmentForm,
     "follow_up": FollowUpForm,

@@ -189,6 +189,25 @@ class Case(models.Model):
     closed_at = models.DateTimeField(verbose_name=_("closed at"), null=True, blank=True)
     ack_due_at = models.DateTimeField(verbose_name=_("ack due at"), null=True, blank=True)
     reply_due_at = models.DateTimeField(verbose_name=_("reply due at"), null=True, blank=True)
+    followup_due_at = models.DateTimeField(verbose_name=_("follow-up due at"), null=True, blank=True)
+    # Limits fixed at intake from the dispatch catalog; null means the category's defaults.
+    ack_limit_hours = models.PositiveIntegerField(
+        verbose_name=_("acknowledge limit (working hours)"), null=True, blank=True)
+    reply_limit_days = models.PositiveIntegerField(
+        verbose_name=_("reply limit (working days)"), null=True, blank=True)
+    # 挂起: while paused the clocks stop; the paused working time is added back on resume.
+    paused_at = models.DateTimeField(verbose_name=_("paused at"), null=True, blank=True)
+    pause_reason = models.TextField(verbose_name=_("pause reason"), blank=True, default="")
+    paused_hours = models.FloatField(verbose_name=_("paused working hours"), default=0)
+    # The supervision ladder: the sweep looks only at cases whose next threshold has passed.
+    next_check_at = models.DateTimeField(verbose_name=_("next check at"), null=True, blank=True,
+                                         db_index=True)
+    # 督办: the area one or more levels above the case's own, whose supervisors now watch it.
+    supervising_area = models.ForeignKey(
+        "geo.Area", verbose_name=_("supervising area"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+")
+    ladder_stage = models.CharField(verbose_name=_("supervision stage"), max_length=32, blank=True,
+                                    default="")
     updated_at = models.DateTimeField(verbose_name=_("updated at"))
 
     # jieba tokens of title, body and address, indexed by FTS5 / tsvector (see migrations).
@@ -202,6 +221,9 @@ class Case(models.Model):
             models.Index(fields=["state", "submitted_at"]),
             models.Index(fields=["lead_department", "state"]),
             models.Index(fields=["area", "state"]),
+            # One category, newest first, in a date window (Open311's service_code filter,
+            # duplicate look-ups, per-category figures) is one ordered index range.
+            models.Index(fields=["category", "submitted_at"], name="case_category_submitted"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -213,6 +235,13 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    @property
+    def deadline_light(self) -> str:
+        """ "on_time" | "due_soon" | "overdue" (or "" when no clock runs); see cases.deadlines."""
+        from shiyu.cases.deadlines import light_of
+
+        return light_of(self)
 
 
 class CaseEvent(models.Model):

@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from shiyu.accounts.selectors import department_get, department_label
-from shiyu.cases import selectors
+from shiyu.cases import deadlines, selectors
 from shiyu.cases.models import Case, CaseEvent
 from shiyu.core.i18n import localized_name
 
@@ -40,7 +40,22 @@ def case_dict(case: Case, *, actor: Any) -> dict:
         "accepted_at": case.accepted_at, "dispatched_at": case.dispatched_at,
         "acknowledged_at": case.acknowledged_at, "replied_at": case.replied_at,
         "closed_at": case.closed_at, "ack_due_at": case.ack_due_at, "reply_due_at": case.reply_due_at,
+        **deadline_dict(case),
         "actions": selectors.case_actions_for_user(actor=actor, case=case),
+    }
+
+
+def deadline_dict(case: Case, now: Any = None) -> dict:
+    """The clocks as pages and the API show them: deadlines, working hours left and the light."""
+    clocks = deadlines.clock_views(case, now)
+    return {
+        "followup_due_at": case.followup_due_at,
+        "deadline_light": deadlines.light_of(case, now),
+        "clocks": [{"clock": c.clock, "due": c.due, "light": c.light, "remaining_hours": c.remaining_hours}
+                   for c in clocks],
+        "paused": case.paused_at is not None, "paused_at": case.paused_at,
+        "pause_reason": case.pause_reason, "paused_hours": round(case.paused_hours or 0.0, 2),
+        "supervising_area": _ref(case.supervising_area) if case.supervising_area_id else None,
     }
 
 
@@ -53,7 +68,8 @@ def action_label(action: str) -> str:
         "follow_up": _("Follow-up"), "close": _("Closed"), "reopen": _("Reopened"),
         "extend_request": _("Extension requested"), "extend_approve": _("Extension approved"),
         "extend_deny": _("Extension refused"), "urge": _("Urged"), "escalate": _("Escalated"),
-        "comment": _("Comment"),
+        "comment": _("Comment"), "pause": _("Paused, waiting for the resident"),
+        "resume": _("Resumed"), "remind": _("Reminder"),
     }
     return labels.get(action, action)
 

@@ -57,6 +57,13 @@ class CaseCreatedOut(Schema):
     track_url: str
 
 
+class ClockOut(Schema):
+    clock: Literal["ack", "reply", "followup"]
+    due: datetime
+    light: Literal["on_time", "due_soon", "overdue"]
+    remaining_hours: float  # working hours; negative when overdue
+
+
 class CaseOut(Schema):
     id: int
     code: str
@@ -94,6 +101,14 @@ class CaseOut(Schema):
     closed_at: datetime | None
     ack_due_at: datetime | None
     reply_due_at: datetime | None
+    followup_due_at: datetime | None = None
+    deadline_light: Literal["on_time", "due_soon", "overdue", ""] = ""
+    clocks: list[ClockOut] = []
+    paused: bool = False
+    paused_at: datetime | None = None
+    pause_reason: str = ""
+    paused_hours: float = 0
+    supervising_area: Ref | None = None
     actions: list[str]
 
 

@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from shiyu.accounts import policies
 from shiyu.accounts.selectors import department_list_by_pks
-from shiyu.cases import forms, presenters, selectors, services
+from shiyu.cases import deadlines, forms, presenters, selectors, services
 from shiyu.cases.models import Case
 from shiyu.core import clock, errors
 
@@ -37,6 +37,7 @@ QUEUE_LABELS = {
     "in_progress": gettext_lazy("In progress"),
     "to_follow_up": gettext_lazy("To follow up"),
     "supervision": gettext_lazy("Supervision"),
+    "supervised": gettext_lazy("Escalated and problem cases"),
     "all": gettext_lazy("All cases"),
 }
 # The queues whose rows can be worked in bulk, and with which actions.
@@ -55,7 +56,10 @@ ACTION_BUTTONS = {
     "extend_approve": gettext_lazy("Approve extension"),
     "extend_deny": gettext_lazy("Refuse extension"), "urge": gettext_lazy("Urge"),
     "escalate": gettext_lazy("Escalate"), "comment": gettext_lazy("Add comment"),
+    "pause": gettext_lazy("Pause (waiting for the resident)"), "resume": gettext_lazy("Resume"),
 }
+LIGHT_LABELS = {"on_time": gettext_lazy("On time"), "due_soon": gettext_lazy("Due soon"),
+                "overdue": gettext_lazy("Overdue")}
 DANGER_ACTIONS = frozenset({"reject", "return", "extend_deny"})
 
 
@@ -98,8 +102,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
     form = forms.FilterForm(request.GET)
     cases = selectors.case_list_for_user(actor=actor, filters=form.filters(queue))
     page = Paginator(cases, forms.PAGE_SIZE).get_page(request.GET.get("page"))
+    now = clock.now()
     rows = [{"case": c, "category": forms.label(c.category), "area": forms.label(c.area),
-             "lead": forms.label(c.lead_department)} for c in page]
+             "lead": forms.label(c.lead_department), **_light(c, now)} for c in page]
     bulk = [a for a in BULK_ACTIONS.get(queue, ()) if policies.roles_allowed(actor, a)]
     context = {
         "tabs": [{"name": name, "label": QUEUE_LABELS.get(name, name), "count": count,
@@ -154,6 +159,15 @@ def bulk_action(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, summary)
     return redirect(back)
+
+
+def _light(case: Case, now: Any) -> dict[str, Any]:
+    """The list's traffic light: the most pressing running deadline and its colour."""
+    found = deadlines.current(case)
+    if found is None:
+        return {"light": "", "due": None, "light_label": ""}
+    light = deadlines.light_of(case, now)
+    return {"light": light, "due": found[1], "light_label": LIGHT_LABELS.get(light, light)}
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -259,9 +273,7 @@ def _render_case(request: HttpRequest, case: Case, *, status: int = 200, error: 
         "lead": forms.label(case.lead_department),
         "assisting": [forms.label(d) for d in case.assisting_departments.all()],
         "suggested": forms.label(case.suggested_department),
-        "ack_overdue": bool(case.ack_due_at and case.ack_due_at < now and case.state == "dispatched"),
-        "reply_overdue": bool(case.reply_due_at and case.reply_due_at < now
-                              and case.state in ("dispatched", "in_progress")),
+        "deadlines": presenters.deadline_dict(case, now),
         "can_view_contact": can_view_contact, "contact": contact,
         "masked": selectors.case_contact_masked(case),
         "has_contact": bool(case.contact_name or case.contact_phone or case.contact_email),

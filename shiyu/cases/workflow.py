@@ -41,6 +41,9 @@ class Action(StrEnum):
     URGE = "urge"
     ESCALATE = "escalate"
     COMMENT = "comment"
+    PAUSE = "pause"  # 挂起: waiting for the resident; the clocks stop
+    RESUME = "resume"
+    REMIND = "remind"  # the supervision ladder's reminder (system only)
 
 
 TERMINAL = frozenset({State.REJECTED, State.MERGED})
@@ -105,6 +108,9 @@ TABLE: dict[tuple[State | None, Action], Transition] = {
     **{(s, Action.URGE): _t(_STAY) for s in _SUPERVISED},
     **{(s, Action.ESCALATE): _t(_STAY) for s in _SUPERVISED},
     **{(s, Action.COMMENT): _t(_STAY, "text") for s in State},
+    **{(s, Action.PAUSE): _t(_STAY, "reason") for s in _WORKING},
+    **{(s, Action.RESUME): _t(_STAY) for s in _WORKING},
+    **{(s, Action.REMIND): _t(_STAY) for s in (*_WORKING, State.REPLIED)},
 }
 
 # The default policy: which role may take which action. The live policy is data in the
@@ -128,6 +134,9 @@ DEFAULT_ROLES: dict[Action, frozenset[str]] = {
     Action.ESCALATE: frozenset({"supervisor"}),
     Action.REOPEN: frozenset({"supervisor", "operator"}),
     Action.COMMENT: frozenset({"operator", "dispatcher", "handler", "unithead", "supervisor", "leader"}),
+    Action.PAUSE: frozenset({"handler", "unithead"}),
+    Action.RESUME: frozenset({"handler", "unithead"}),
+    # REMIND: no role; only the system user's sweep takes it.
 }
 # Not workflow actions, but permissions all the same.
 EXTRA_PERMISSIONS: dict[str, frozenset[str]] = {

@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
     label = "core"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from shiyu.core import checks  # noqa: F401  (registers the system checks)

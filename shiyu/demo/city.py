@@ -12,7 +12,7 @@ from shiyu.accounts.services import department_create, membership_grant, user_cr
 from shiyu.cases.models import Category
 from shiyu.cases.services import category_create
 from shiyu.geo.models import Area
-from shiyu.geo.services import area_create
+from shiyu.geo.services import area_create, area_tree_generate_boundaries
 
 DEMO_PASSWORD = "shiyu-demo"  # noqa: S105  (documented demo password; demo accounts need SHIYU_DEMO)
 
@@ -121,6 +121,8 @@ def build_city(*, small: bool = False, password: str = DEMO_PASSWORD) -> City:
                 for g in range(1, 2 if small else 3):
                     city.grids.append(area_create(code=f"{community.code}G{g}", name=f"第{g}网格",
                                                   name_en=f"Grid {g}", level="grid", parent=community))
+    # Generated boundaries, so every map has something to draw and points find their grid.
+    area_tree_generate_boundaries(actor=None, root=city.city)
     for code, name, name_en in DEPARTMENTS:
         city.departments[code] = department_create(code=code, name=name, name_en=name_en)
     for district in city.districts:
@@ -140,6 +142,14 @@ def build_city(*, small: bool = False, password: str = DEMO_PASSWORD) -> City:
                 city.categories[c3] = category_create(code=c3, name=n3, name_en=e3, parent=mid,
                                                       ack_hours=ack, complete_days=days)
     _staff(city, password)
+    # Open311: every leaf category published, and the application keyed `shiyu-demo-key`.
+    from shiyu.open311.services import demo_setup
+
+    demo_setup(categories=city.leaf_categories)
+    # The dispatch catalog (派单目录) derived from these categories and units.
+    from shiyu.routing.demo import build_demo_catalog
+
+    build_demo_catalog(city)
     return city
 
 

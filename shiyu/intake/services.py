@@ -1,5 +1,6 @@
 """Every channel turns a submission into a case through here."""
 
+import functools
 import hashlib
 import json
 from dataclasses import asdict
@@ -14,6 +15,7 @@ from shiyu.cases.services.submit import prepare
 from shiyu.core import clock, errors
 from shiyu.core.refcache import invalidate_all
 from shiyu.intake.models import IdempotencyKey
+from shiyu.routing.services import route_after_intake, route_prepare
 
 KEY_MAX = 128
 
@@ -48,9 +50,12 @@ def intake_submit(*, actor: Any, data: CaseInput, idempotency_key: str = "") -> 
     scope, fingerprint = (_scope(actor), _fingerprint(data)) if key else ("", "")
     for attempt in range(2):
         try:
-            prepared = prepare(data)
+            prepared = route_prepare(prepare(data))
             with transaction.atomic():
                 case = case_submit(actor=actor, data=data, prepared=prepared)
+                # Suggestions, automatic dispatch and duplicates once the case is safely stored;
+                # routing never raises, and a failure there leaves the case to staff.
+                transaction.on_commit(functools.partial(route_after_intake, case.pk), robust=True)
                 if key:
                     IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint,
                                                   case_id=case.pk, created_at=clock.now())

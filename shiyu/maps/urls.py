@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from shiyu.maps import views
 
 app_name = "maps"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.staff_map, name="staff"),
+    path("public/", views.public_map, name="public"),
+]

@@ -1,8 +1,11 @@
 """Resident-facing forms. They check shape only; the intake and case services decide what is valid."""
 
+import json
 import uuid
 
 from django import forms
+from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shiyu.cases import selectors as case_selectors
@@ -80,6 +83,9 @@ class SubmitForm(forms.Form):
                                                                   "inputmode": "tel"}))
     contact_email = forms.EmailField(label=_("Email"), required=False, max_length=254,
                                      widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    # The point picked on the map, in the map's coordinate system (converted to WGS84 below).
+    latitude = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     # One token per rendered form: a double-clicked or retried submit returns the first case.
     token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
@@ -94,8 +100,12 @@ class SubmitForm(forms.Form):
 
     def case_input(self) -> CaseInput:
         d = self.cleaned_data
+        lat, lon = d.get("latitude"), d.get("longitude")
+        if lat is not None and lon is not None:
+            lat, lon = geo_selectors.point_to_wgs84(lat, lon)
         return CaseInput(title=d["title"], body=d["body"], kind=d["kind"], category=d["category"] or None,
                          area=d["area"] or None, address=d["address"], channel="web",
+                         latitude=lat, longitude=lon,
                          contact_name=d["contact_name"], contact_phone=d["contact_phone"],
                          contact_email=d["contact_email"])
 
@@ -108,6 +118,28 @@ class SubmitForm(forms.Form):
         data = self.data.copy()
         data["token"] = uuid.uuid4().hex
         self.data = data
+
+    @property
+    def map_config_json(self) -> str:
+        return json.dumps(self.map_config, ensure_ascii=False)
+
+    @property
+    def map_config(self) -> dict:
+        """What the location picker's script needs (read from a JSON block: the CSP allows no
+        inline script). No tile server by default: the boundaries are the map."""
+        extent = geo_selectors.boundary_extent()
+        system = geo_selectors.map_crs()
+        bounds = None
+        if extent is not None:
+            south_west = geo_selectors.point_from_wgs84(extent[1], extent[0], system)
+            north_east = geo_selectors.point_from_wgs84(extent[3], extent[2], system)
+            bounds = [list(south_west), list(north_east)]
+        return {"crs": system, "tiles": settings.SHIYU_MAP_TILES,
+                "attribution": settings.SHIYU_MAP_ATTRIBUTION, "bounds": bounds,
+                "boundaries_url": reverse("api:area-boundaries"), "lookup_url": reverse("api:area-lookup"),
+                "strings": {"outside": str(_("This point is outside the city's areas.")),
+                            "denied": str(_("Your location is not available. Click on the map instead.")),
+                            "picked": str(_("Location set"))}}
 
     @property
     def main_fields(self):

@@ -17,6 +17,8 @@ from shiyu.cases.services import case_resident_feedback, case_resident_reopen
 from shiyu.core import errors, ratelimit
 from shiyu.intake.services import intake_submit
 from shiyu.portal.forms import FeedbackForm, ReopenForm, SubmitForm, TrackForm
+from shiyu.routing import selectors as routing_selectors
+from shiyu.routing import services as routing_services
 
 
 def _error_page(request, exc: errors.DomainError):
@@ -56,6 +58,9 @@ def submit(request):
         if form.is_valid():
             case, _created = intake_submit(actor=request.user, data=form.case_input(),
                                            idempotency_key=form.cleaned_data["token"])
+            if _created and request.POST.get("follow"):
+                # "This is my matter": joined to the case the hint offered (or left as it is).
+                routing_services.case_follow(case_id=case.pk, token=request.POST["follow"])
             return redirect("portal:submitted", code=case.code)
     except errors.RateLimited as exc:
         form.add_error(None, str(exc.message))
@@ -112,6 +117,8 @@ def track_detail(request, code: str):
         return redirect("portal:track-detail", code=case["code"])  # one canonical address per case
     return render(request, "portal/track_detail.html", {
         "case": case,
+        # A merged request follows the case it repeats: its submitter sees that case's progress.
+        "survivor": routing_selectors.merged_survivor_track(code) if case["state"] == "merged" else None,
         "feedback_form": FeedbackForm() if case["state"] == "replied" else None,
         "reopen_form": ReopenForm() if case["state"] == "closed" else None,
     })

@@ -10,16 +10,17 @@ from django.db.models import F
 from shiyu.accounts import policies
 from shiyu.accounts.services import system_user
 from shiyu.audit.services import audit_record
-from shiyu.cases import workflow
+from shiyu.cases import deadlines, workflow
 from shiyu.cases.models import Case, CaseEvent
 from shiyu.cases.selectors import target_of
+from shiyu.cases.services import notify
 from shiyu.cases.services.fields import required as missing
 from shiyu.core import clock, errors
 from shiyu.core.ids import is_valid_id
 
 # Actions whose events the resident sees on the tracking page.
 PUBLIC_ACTIONS = frozenset({"submit", "accept", "reject", "merge", "answer", "dispatch", "acknowledge",
-                            "transfer", "reply", "follow_up", "close", "reopen"})
+                            "transfer", "reply", "follow_up", "close", "reopen", "pause", "resume"})
 PROBLEM_THRESHOLD = 3
 
 
@@ -75,22 +76,43 @@ def apply(*, actor: Any, case: Case, action: str, version: int | None,
     update: dict[str, Any] = {"state": to_state.value, "version": F("version") + 1, "updated_at": now}
     if changes is not None:
         update.update(changes(case, to_state, now))
+    if "escalation_level" in update:
+        update["supervising_area_id"] = supervising_area_id(case, update["escalation_level"])
+    # Every move may start, stop or shift a clock: the ladder's next check follows it.
+    projected = {name: update.get(name, getattr(case, name)) for name in deadlines.CLOCK_FIELDS}
+    update.update(deadlines.schedule(projected, now, cap=escalation_cap(case)))
     if not Case.objects.filter(pk=case.pk, version=case.version).update(**update):
         raise errors.Conflict()
     event_data = {k: v for k, v in payload.items() if k in workflow.transition(
         workflow.State(from_state), action).needs}
     event_data.update(data or {})
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    CaseEvent.objects.create(case=case, actor_id=actor_id, action=action, from_state=from_state,
-                             to_state=to_state.value, note=note, data=event_data,
-                             is_public=action in PUBLIC_ACTIONS, created_at=now)
+    event = CaseEvent.objects.create(case=case, actor_id=actor_id, action=action, from_state=from_state,
+                                     to_state=to_state.value, note=note, data=event_data,
+                                     is_public=action in PUBLIC_ACTIONS, created_at=now)
     audit_record(actor=actor, verb=f"case.{action}", obj=case,
                  data={"from": from_state, "to": to_state.value})
     # The row now holds exactly `update`; mirror it instead of reading the row back.
     update["version"] = case.version + 1
     for name, value in update.items():
         setattr(case, name, value)
+    notify.after_event(case, event)
     return case
+
+
+def supervising_area_id(case: Case, level: int) -> int | None:
+    """The area `level` steps above the case's own (the city at most); None at level 0."""
+    path = case.area.path if case.area_id and case.area is not None else ""
+    ids = [int(p) for p in path.strip("/").split("/") if p]
+    if not level or not ids:
+        return None
+    return ids[max(len(ids) - 1 - level, 0)]
+
+
+def escalation_cap(case: Case) -> int:
+    """Area levels above the case's own (a grid has four: community, street, district, city)."""
+    path = case.area.path if case.area_id and case.area is not None else None
+    return deadlines.escalation_cap(path.strip("/").count("/") if path else None)
 
 
 def mark_problem_if_needed(case: Case) -> Case:

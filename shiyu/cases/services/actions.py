@@ -1,7 +1,6 @@
 """One service per workflow verb. Each locks the case, checks policy, moves it and records it."""
 
 from collections.abc import Sequence
-from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -9,11 +8,13 @@ from django.utils.translation import gettext as _
 
 from shiyu.accounts.models import Department
 from shiyu.accounts.selectors import department_get, department_list_by_pks
-from shiyu.cases.models import Case
+from shiyu.cases import deadlines
+from shiyu.cases.models import Case, Category
 from shiyu.cases.selectors import case_by_code_for_user, case_get_for_user
 from shiyu.cases.services._core import apply, lock_case, mark_problem_if_needed
 from shiyu.cases.services.fields import required as missing
-from shiyu.core import errors
+from shiyu.cases.services.submit import _category as submit_category
+from shiyu.core import clock, errors
 from shiyu.core.ids import is_number
 from shiyu.core.text import clean
 
@@ -45,11 +46,45 @@ def _departments(lead: Department | int | None, assisting: Sequence[Department |
     return lead_dept, [d for d in found if d.pk != lead_dept.pk]
 
 
+def _recategorise(case: Case, category: Category | int | str | None, ack_limit_hours: int | None,
+                  reply_limit_days: int | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A category given with accept or dispatch: set on the locked case (so what the verb computes
+    from it, the deadlines, sees it) and returned as (row changes, event data)."""
+    if category is None or category == "":
+        return {}, {}
+    found = category if isinstance(category, Category) else submit_category(category)
+    if found is None or not found.is_active:
+        raise errors.InvalidInput(_("Choose an existing category."), field="category")
+    for value, name in ((ack_limit_hours, "ack_limit_hours"), (reply_limit_days, "reply_limit_days")):
+        if value is not None and (not isinstance(value, int) or value < 1):
+            raise errors.InvalidInput(_("A limit must be a positive whole number."), field=name)
+    recat: dict[str, Any] = {"category": found, "ack_limit_hours": ack_limit_hours,
+                             "reply_limit_days": reply_limit_days}
+    data: dict[str, Any] = {"category": found.code}
+    if case.category_id != found.pk:
+        data["from_category"] = case.category.code if case.category else None
+    for name, value in recat.items():
+        setattr(case, name, value)
+    return recat, data
+
+
+def _also(extra: dict[str, Any], changes: Any) -> Any:
+    if not extra:
+        return changes
+    return lambda c, s, now: {**extra, **changes(c, s, now)}
+
+
 @transaction.atomic
-def case_accept(*, actor: Any, case_id: int, version: int | None = None, note: str = "") -> Case:
+def case_accept(*, actor: Any, case_id: int, version: int | None = None, note: str = "",
+                category: Category | int | str | None = None, ack_limit_hours: int | None = None,
+                reply_limit_days: int | None = None) -> Case:
+    """With `category`, the case is (re)classified as it is accepted (the routing suggestion a
+    dispatcher or the automatic router confirms), with the catalog's limits for it."""
     case = lock_case(case_id, actor=actor, action="accept")
+    recat, recat_data = _recategorise(case, category, ack_limit_hours, reply_limit_days)
     return apply(actor=actor, case=case, action="accept", version=version, payload={},
-                 note=_text(note, "note", required=False), changes=lambda c, s, now: {"accepted_at": now})
+                 note=_text(note, "note", required=False), data=recat_data,
+                 changes=_also(recat, lambda c, s, now: {"accepted_at": now}))
 
 
 @transaction.atomic
@@ -86,28 +121,28 @@ def case_answer(*, actor: Any, case_id: int, text: str, version: int | None = No
     case = lock_case(case_id, actor=actor, action="answer")
     text = _text(text, "text")
     return apply(actor=actor, case=case, action="answer", version=version, payload={"text": text},
-                 changes=lambda c, s, now: {"reply_text": text, "replied_at": now, "first_contact": True})
+                 changes=lambda c, s, now: {"reply_text": text, "replied_at": now, "first_contact": True,
+                                            **deadlines.reply_changes(now)})
 
 
 @transaction.atomic
 def case_dispatch(*, actor: Any, case_id: int, lead_department: Department | int,
                   assisting_departments: Sequence[Department | int] = (), version: int | None = None,
-                  note: str = "") -> Case:
+                  note: str = "", category: Category | int | str | None = None,
+                  ack_limit_hours: int | None = None, reply_limit_days: int | None = None) -> Case:
     case = lock_case(case_id, actor=actor, action="dispatch")
+    # Before the deadlines are computed: they follow the (new) category and limits.
+    recat, recat_data = _recategorise(case, category, ack_limit_hours, reply_limit_days)
     lead, assisting = _departments(lead_department, assisting_departments)
-    category = case.category
 
     def changes(c: Case, state: Any, now: Any) -> dict:
-        ack_hours = category.ack_hours if category else 24
-        days = category.complete_days if category else 15
-        # Calendar time for now; the working-time calendar replaces it (deadlines issue).
-        return {"lead_department": lead, "dispatched_at": now, "acknowledged_at": None,
-                "ack_due_at": now + timedelta(hours=ack_hours), "reply_due_at": now + timedelta(days=days)}
+        return {"lead_department": lead, **deadlines.dispatch_changes(c, now)}
 
     case = apply(actor=actor, case=case, action="dispatch", version=version,
                  payload={"lead_department": lead.pk}, note=_text(note, "note", required=False),
-                 data={"assisting_departments": [d.pk for d in assisting], "lead_name": lead.name},
-                 changes=changes)
+                 data={"assisting_departments": [d.pk for d in assisting], "lead_name": lead.name,
+                       **recat_data},
+                 changes=_also(recat, changes))
     case.assisting_departments.set(assisting)
     return case
 
@@ -124,8 +159,8 @@ def case_transfer(*, actor: Any, case_id: int, lead_department: Department | int
                  payload={"lead_department": lead.pk}, note=_text(note, "note", required=False),
                  data={"assisting_departments": [d.pk for d in assisting], "lead_name": lead.name,
                        "from_department": case.lead_department_id},
-                 changes=lambda c, s, now: {"lead_department": lead, "dispatched_at": now,
-                                            "acknowledged_at": None,
+                 # The receiving unit gets fresh clocks, as on a dispatch.
+                 changes=lambda c, s, now: {"lead_department": lead, **deadlines.dispatch_changes(c, now),
                                             "transfer_count": c.transfer_count + 1})
     case.assisting_departments.set(assisting)
     return mark_problem_if_needed(case)
@@ -157,7 +192,8 @@ def case_reply(*, actor: Any, case_id: int, text: str, version: int | None = Non
     case = lock_case(case_id, actor=actor, action="reply")
     text = _text(text, "text")
     return apply(actor=actor, case=case, action="reply", version=version, payload={"text": text},
-                 changes=lambda c, s, now: {"reply_text": text, "replied_at": now})
+                 changes=lambda c, s, now: {"reply_text": text, "replied_at": now,
+                                            **deadlines.reply_changes(now)})
 
 
 @transaction.atomic
@@ -233,12 +269,14 @@ def case_extend_approve(*, actor: Any, case_id: int, version: int | None = None,
     if not days:
         raise errors.Conflict(_("There is no extension request to decide."))
 
-    def changes(c: Case, state: Any, now: Any) -> dict:
-        base = c.reply_due_at or now
-        return {"extension_pending_days": None, "reply_due_at": base + timedelta(days=days)}
-
+    # The granted working days move the reply deadline (a paused case also gets its paused
+    # time back on resume).
+    due = deadlines.extended_reply_due(case, days, clock.now())
     return apply(actor=actor, case=case, action="extend_approve", version=version, payload={},
-                 note=_text(note, "note", required=False), data={"days": days}, changes=changes)
+                 note=_text(note, "note", required=False),
+                 data={"days": days, "reply_due_at": due.isoformat(),
+                       "previous_reply_due_at": case.reply_due_at.isoformat() if case.reply_due_at else None},
+                 changes=lambda c, s, now: {"extension_pending_days": None, "reply_due_at": due})
 
 
 @transaction.atomic
@@ -268,6 +306,31 @@ def case_escalate(*, actor: Any, case_id: int, version: int | None = None, note:
     return apply(actor=actor, case=case, action="escalate", version=version, payload={},
                  note=_text(note, "note", required=False),
                  changes=lambda c, s, now: {"escalation_level": c.escalation_level + 1})
+
+
+@transaction.atomic
+def case_pause(*, actor: Any, case_id: int, reason: str, version: int | None = None) -> Case:
+    """挂起: the unit waits for the resident (documents, access); the clocks stop."""
+    case = lock_case(case_id, actor=actor, action="pause")
+    reason = _text(reason, "reason")
+    if case.paused_at:
+        raise errors.Conflict(_("The case is already paused."))
+    return apply(actor=actor, case=case, action="pause", version=version, payload={"reason": reason},
+                 note=reason, changes=lambda c, s, now: {"paused_at": now, "pause_reason": reason})
+
+
+@transaction.atomic
+def case_resume(*, actor: Any, case_id: int, version: int | None = None, note: str = "") -> Case:
+    """The clocks run again, each deadline later by the working time the case was paused."""
+    case = lock_case(case_id, actor=actor, action="resume")
+    if not case.paused_at:
+        raise errors.Conflict(_("The case is not paused."))
+    changes = deadlines.resume_changes(case, clock.now())
+    paused = round(changes["paused_hours"] - (case.paused_hours or 0.0), 2)
+    return apply(actor=actor, case=case, action="resume", version=version, payload={},
+                 note=_text(note, "note", required=False),
+                 data={"paused_hours": paused, "paused_since": case.paused_at.isoformat()},
+                 changes=lambda c, s, now: changes)
 
 
 @transaction.atomic

@@ -78,6 +78,8 @@ VERBS: dict[str, Callable[..., Case]] = {
     "urge": lambda a, cid, v, p: actions.case_urge(actor=a, case_id=cid, version=v, note=_s(p, "note")),
     "escalate": lambda a, cid, v, p: actions.case_escalate(
         actor=a, case_id=cid, version=v, note=_s(p, "note")),
+    "pause": lambda a, cid, v, p: actions.case_pause(actor=a, case_id=cid, version=v, reason=_s(p, "reason")),
+    "resume": lambda a, cid, v, p: actions.case_resume(actor=a, case_id=cid, version=v, note=_s(p, "note")),
     "comment": lambda a, cid, v, p: actions.case_comment(actor=a, case_id=cid, version=v, text=_s(p, "text")),
 }
 

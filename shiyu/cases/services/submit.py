@@ -17,7 +17,7 @@ from shiyu.core import clock, errors
 from shiyu.core.ids import is_number
 from shiyu.core.text import clean, token_string
 from shiyu.geo.models import Area
-from shiyu.geo.selectors import area_lookup
+from shiyu.geo.selectors import area_for_address, area_for_point, area_lookup
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud on the phone
 CODE_LENGTH = 10  # 31^10 ≈ 8e14 codes: not enumerable behind a rate limit
@@ -77,6 +77,15 @@ def _area(value: str | int | None) -> Area | None:
     return found
 
 
+def located_area(lat: float | None, lon: float | None, address: str) -> Area | None:
+    """The area a case's point lies in, or that its address names (None when neither says)."""
+    if lat is not None and lon is not None:
+        found = area_for_point(lat, lon)
+        if found is not None:
+            return found
+    return area_for_address(address) if address else None
+
+
 def validate(data: CaseInput) -> dict[str, Any]:
     """Check and normalise a submission; raises InvalidInput naming the first bad field."""
     title, body = clean(data.title), clean(data.body)
@@ -117,6 +126,14 @@ def validate(data: CaseInput) -> dict[str, Any]:
             raise errors.InvalidInput(_("The email address is not valid."), field="contact.email") from None
     category = _category(data.category)
     area = _area(data.area)
+    if area is None:
+        # No area given: the point decides (deepest boundary covering it), else the address text.
+        area = located_area(lat, lon, address)
+    elif lat is not None and lon is not None:
+        # A district chosen from a list, a point inside one of its grids: the grid is what routes.
+        deeper = area_for_point(lat, lon)
+        if deeper is not None and deeper.path.startswith(area.path):
+            area = deeper
     return {"title": title, "body": body, "kind": data.kind, "category": category, "area": area,
             "latitude": lat, "longitude": lon, "address": address, "urgency": data.urgency,
             "channel": data.channel, "contact_name": name, "contact_phone": phone,

@@ -14,7 +14,7 @@ from shiyu.cases.selectors import (
     case_public_events,
 )
 from shiyu.cases.services._core import PROBLEM_THRESHOLD
-from shiyu.core import errors
+from shiyu.core import errors, workcal
 
 pytestmark = pytest.mark.django_db
 
@@ -237,14 +237,15 @@ def test_extension_request_approve_deny(in_progress, u):
     assert snapshot(case.pk) == before
     case = services.case_extend_approve(actor=u["unithead"], case_id=case.pk)
     assert case.extension_pending_days is None
-    assert (case.reply_due_at - due).days == 5
-    assert CaseEvent.objects.filter(case=case).last().data == {"days": 5}
+    # Five working days on top of the reply deadline (see test_deadlines for the arithmetic).
+    assert case.reply_due_at == workcal.add_working_days(due, 5)
+    assert CaseEvent.objects.filter(case=case).last().data["days"] == 5
 
     case = services.case_extend_request(actor=u["handler"], case_id=case.pk, days=60, reason="再延期")
     with pytest.raises(errors.InvalidInput):
         services.case_extend_deny(actor=u["supervisor"], case_id=case.pk, reason="")
     case = services.case_extend_deny(actor=u["supervisor"], case_id=case.pk, reason="理由不充分")
-    assert case.extension_pending_days is None and (case.reply_due_at - due).days == 5
+    assert case.extension_pending_days is None and case.reply_due_at == workcal.add_working_days(due, 5)
     with pytest.raises(errors.Conflict):  # nothing left to decide
         services.case_extend_deny(actor=u["supervisor"], case_id=case.pk, reason="理由不充分")
     assert actions_of(case)[-4:] == ["extend_request", "extend_approve", "extend_request", "extend_deny"]
@@ -425,7 +426,7 @@ def test_case_perform_routes_every_verb(submit_case, u, hbj):
     from shiyu.cases.services.dispatch import VERBS
     from shiyu.cases.workflow import Action
 
-    assert set(VERBS) == {a.value for a in Action} - {"submit"}
+    assert set(VERBS) == {a.value for a in Action} - {"submit", "remind"}  # remind: the sweep's only
     case = submit_case()
     case = services.case_perform(actor=u["operator"], case_id=case.pk, action="accept",
                                  payload={"version": str(case.version)})

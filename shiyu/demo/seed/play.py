@@ -1,6 +1,7 @@
 """Playing the plan: every step through intake and the workflow verbs under clock.frozen_at, so
 states, events and audit rows are exactly what real use writes."""
 
+import random
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -14,6 +15,7 @@ from shiyu.cases.services import CaseInput
 from shiyu.core import clock
 from shiyu.demo.city import City
 from shiyu.demo.seed.plan import BATCH, CasePlan
+from shiyu.geo.selectors import area_get, area_random_point
 from shiyu.intake.services import intake_submit
 
 
@@ -39,6 +41,12 @@ def _handlers(city: City) -> dict[int, Any]:
 
 class SeedError(RuntimeError):
     pass
+
+
+def demo_point(grid: Any, index: int) -> tuple[float, float] | None:
+    """A deterministic point inside a grid's generated boundary."""
+    area = area_get(pk=grid.pk)  # with the boundary generated after `grid` was loaded
+    return area_random_point(area, random.Random(f"demo-point-{index}")) if area is not None else None
 
 
 def seed_cases(*, city: City, plans: Iterable[CasePlan], batch: int = BATCH,
@@ -78,11 +86,15 @@ def seed_cases(*, city: City, plans: Iterable[CasePlan], batch: int = BATCH,
 def _play(plan: CasePlan, *, city: City, grids: dict, staff: dict, handlers: dict, resident: Any,
           case_ids: dict[int, int], department: Callable[[str, Any, str], int]) -> Any:
     category = city.categories[plan.category]
+    # A point inside the grid for what residents place on a map (web, API); phoned-in and imported
+    # matters come with an address only, as they do in life.
+    point = demo_point(grids[plan.place.grid_code], plan.index) if plan.channel in ("web", "api") else None
     with clock.frozen_at(plan.submitted_at):
         case, _created = intake_submit(
             actor=resident if plan.by_resident else None,
             data=CaseInput(title=plan.title, body=plan.body, kind=plan.kind, category=category.pk,
                            area=grids[plan.place.grid_code].pk, address=plan.address, urgency=plan.urgency,
+                           latitude=point[0] if point else None, longitude=point[1] if point else None,
                            channel=plan.channel, contact_name=plan.contact_name,
                            contact_phone=plan.contact_phone, external_ref=plan.external_ref))
     district = plan.place.district_code

@@ -1,0 +1,18 @@
+"""Background jobs of cases: the deadline sweep (supervision ladder)."""
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from shiyu.core.periodic import periodic
+
+
+@periodic(name="cases.deadline_sweep", every=timedelta(minutes=5))
+@task()
+def deadline_sweep() -> dict:
+    """Reminders, urges and escalations now due. Incremental and idempotent: run twice, or after
+    a crash halfway, it takes every step exactly once."""
+    from shiyu.cases.services.ladder import sweep
+
+    result = sweep()
+    return {"checked": result.checked, "changed": result.changed, "events": result.events}

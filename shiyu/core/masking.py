@@ -1,0 +1,41 @@
+"""How personal data is masked wherever it must be shown partly or not at all: lists and case
+pages (138****5678, 陈**, ***@example.cn) and every log line (shiyu/core/logfilter.py)."""
+
+import re
+
+
+def mask_phone(phone: str) -> str:
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "****" + digits[-4:]
+
+
+def mask_name(name: str) -> str:
+    return (name[:1] + "*" * max(len(name) - 1, 1)) if name else ""
+
+
+def mask_email(email: str) -> str:
+    return ("***@" + email.rsplit("@", 1)[-1]) if email else ""
+
+
+# Mainland mobile numbers (optionally +86), landlines with an area code, and e-mail addresses.
+# The digit look-arounds keep ids, timestamps and tracking codes that merely contain digits intact.
+_PHONE = re.compile(r"(?<![\d.])(?:\+?86[- ]?)?(?:1[3-9]\d[- ]?\d{4}[- ]?\d{4}|0\d{2,3}-\d{7,8})(?!\d)")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Fields that hold a resident's name, wherever they show up as key=value or "key": "value".
+NAME_KEYS = ("contact_name", "submitter_name", "reporter_name", "resident_name", "real_name",
+             "full_name", "first_name", "last_name")
+_NAMED = re.compile(
+    r"(?P<key>\b(?:" + "|".join(NAME_KEYS) + r""")\b['"]?\s*[:=]\s*)"""
+    r"""(?:(?P<quote>['"])(?P<quoted>[^'"]*)|(?P<bare>[^'",;&\s}\)\]]+))""")
+
+
+def mask_text(text: str) -> str:
+    """Mask every phone number, e-mail address and named contact field in free text."""
+    if not text:
+        return text
+    text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
+    text = _PHONE.sub(lambda m: mask_phone(re.sub(r"[- ]", "", m.group(0))), text)
+    return _NAMED.sub(lambda m: m.group("key") + (m.group("quote") or "")
+                      + mask_name(m.group("quoted") or m.group("bare") or ""), text)

@@ -1,0 +1,241 @@
+"""The only code that writes notifications.
+
+Domain services call `notify_users` / `notify_address` inside their own transaction: the inbox
+rows and the outbox rows commit or vanish with the change that caused them. Each carries a
+dedupe key (unique), so a step repeated after a crash writes nothing new. Email and SMS leave
+after commit, one task per outbox row; a failed send is retried with exponential backoff.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from shiyu.accounts.models import User
+from shiyu.core import citysettings, clock, errors
+from shiyu.core.tasks import enqueue_on_commit
+from shiyu.notifications.models import Notification, Outbox
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = citysettings.declare(
+    "notifications.max_attempts", 8, _("Delivery attempts before a message is given up"),
+    minimum=1, maximum=30)
+RETRY_BASE_SECONDS = citysettings.declare(
+    "notifications.retry_base_seconds", 60, _("First retry delay (seconds), doubled at each attempt"),
+    minimum=1, maximum=3600)
+STAFF_EMAIL = citysettings.declare(
+    "notifications.staff_email", True, _("Also email staff their inbox notices"))
+# A row left "sending" this long belongs to a worker that died mid-send: it is tried again.
+STALE_SENDING = timedelta(minutes=15)
+RETRY_CAP = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+
+
+def _schedule_delivery(ids: list[int]) -> None:
+    """One delivery task per new row, after commit (a lost enqueue is picked up by the retry job)."""
+    if not ids:
+        return
+    from shiyu.notifications import tasks
+
+    for pk in ids:
+        enqueue_on_commit(tasks.deliver, pk)
+
+
+def notify_users(*, user_ids: Iterable[int], message: Message, email: bool = True) -> int:
+    """Inbox entries (and, if they have an address, emails) for staff users. Returns how many
+    inbox entries are new. Must run in the caller's transaction."""
+    ids = sorted({int(u) for u in user_ids if u})
+    if not ids:
+        return 0
+    now = clock.now()
+    before = Notification.objects.filter(recipient_id__in=ids, key=message.key).count()
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=uid, key=message.key, kind=message.kind, title=message.title[:200],
+                      body=message.body, link=message.link, created_at=now) for uid in ids],
+        ignore_conflicts=True)
+    created = Notification.objects.filter(recipient_id__in=ids, key=message.key).count() - before
+    if email and STAFF_EMAIL.get():
+        addresses = dict(User.objects.filter(pk__in=ids, is_active=True).exclude(email="").values_list(
+            "pk", "email"))
+        base = getattr(settings, "SHIYU_BASE_URL", "")
+        text = message.body + (f"\n\n{base}{message.link}" if message.link and base else "")
+        _outbox([Outbox(key=f"{message.key}:email:{uid}", channel=Outbox.Channel.EMAIL, recipient_id=uid,
+                        address=addr, subject=message.title[:200], body=text, next_attempt_at=now,
+                        created_at=now) for uid, addr in addresses.items()])
+    return created
+
+
+def notify_users_bulk(items: list[tuple[list[int], Message]], *, email: bool = True) -> None:
+    """Many notices at once (a sweep's batch): one insert for the inbox, one for the outbox."""
+    now = clock.now()
+    created = _adapt(now)
+    inbox = [(uid, m.key, m.kind, m.title[:200], m.body, m.link, created)
+             for who, m in items for uid in sorted(set(who))]
+    if not inbox:
+        return
+    # One executemany (bulk_create's per-value preparation dominates a large sweep); a key already
+    # there is skipped by the unique constraint, which is what makes a re-run add nothing.
+    table, key = connection.ops.quote_name(Notification._meta.db_table), connection.ops.quote_name("key")
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (recipient_id, {key}, kind, title, body, link, created_at) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING", inbox)
+    if email and STAFF_EMAIL.get():
+        users = {uid for who, _m in items for uid in who}
+        addresses = dict(User.objects.filter(pk__in=users, is_active=True).exclude(email="").values_list(
+            "pk", "email"))
+        if addresses:
+            _outbox([Outbox(key=f"{m.key}:email:{uid}", channel=Outbox.Channel.EMAIL, recipient_id=uid,
+                            address=addresses[uid], subject=m.title[:200], body=m.body,
+                            next_attempt_at=now, created_at=now)
+                     for who, m in items for uid in sorted(set(who)) if uid in addresses])
+
+
+def _adapt(value: Any) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def notify_address(*, key: str, channel: str, address: str, subject: str, body: str) -> bool:
+    """A message to a resident's own address (email or phone). True when it is new."""
+    if not address or channel not in Outbox.Channel.values:
+        return False
+    now = clock.now()
+    return bool(_outbox([Outbox(key=key, channel=channel, address=address, subject=subject[:200],
+                                body=body, next_attempt_at=now, created_at=now)]))
+
+
+def _outbox(rows: list[Outbox]) -> list[int]:
+    if not rows:
+        return []
+    new_ids: list[int] = []
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        keys = [r.key for r in chunk]
+        existing = set(Outbox.objects.filter(key__in=keys).values_list("key", flat=True))
+        Outbox.objects.bulk_create([r for r in chunk if r.key not in existing], ignore_conflicts=True)
+        new_ids += Outbox.objects.filter(key__in=[k for k in keys if k not in existing]).values_list(
+            "pk", flat=True)
+    _schedule_delivery(new_ids)
+    return new_ids
+
+
+# --- the inbox ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def notification_mark_read(*, actor: Any, notification_id: int) -> Notification:
+    """Only the recipient may mark it; anyone else is told it does not exist."""
+    found = Notification.objects.filter(pk=notification_id, recipient_id=getattr(actor, "pk", None)).first()
+    if found is None:
+        raise errors.NotFound()
+    if found.read_at is None:
+        found.read_at = clock.now()
+        Notification.objects.filter(pk=found.pk, read_at__isnull=True).update(read_at=found.read_at)
+    return found
+
+
+@transaction.atomic
+def notification_mark_all_read(*, actor: Any) -> int:
+    return Notification.objects.filter(recipient_id=getattr(actor, "pk", None), read_at__isnull=True).update(
+        read_at=clock.now())
+
+
+# --- delivery ----------------------------------------------------------------------------------
+
+def backoff(attempts: int) -> timedelta:
+    return min(timedelta(seconds=int(RETRY_BASE_SECONDS.get()) * 2 ** max(attempts - 1, 0)), RETRY_CAP)
+
+
+def _claim(outbox_id: int) -> Outbox | None:
+    """Take the row for this worker: a conditional update, so two workers never both send it."""
+    now = clock.now()
+    with transaction.atomic():
+        row = Outbox.objects.filter(pk=outbox_id).first()
+        if row is None or row.status in (Outbox.Status.SENT, Outbox.Status.FAILED):
+            return None
+        if row.status == Outbox.Status.SENDING and row.next_attempt_at > now - STALE_SENDING:
+            return None
+        if row.status == Outbox.Status.PENDING and row.next_attempt_at > now:
+            return None
+        claimed = Outbox.objects.filter(pk=row.pk, status=row.status, attempts=row.attempts).update(
+            status=Outbox.Status.SENDING, attempts=row.attempts + 1, next_attempt_at=now)
+    if not claimed:
+        return None
+    row.attempts += 1
+    return row
+
+
+def outbox_deliver(outbox_id: int) -> str:
+    """Send one message; returns its status afterwards ("" when another worker has it)."""
+    row = _claim(outbox_id)
+    if row is None:
+        return ""
+    try:
+        if row.channel == Outbox.Channel.EMAIL:
+            send_mail(row.subject, row.body, None, [row.address], fail_silently=False)
+        else:
+            sms_gateway().send(row.address, row.body, ref=str(row.pk))
+    except Exception as exc:  # any gateway failure: retry later, never lose the row
+        final = row.attempts >= int(MAX_ATTEMPTS.get())
+        status = Outbox.Status.FAILED if final else Outbox.Status.PENDING
+        with transaction.atomic():
+            Outbox.objects.filter(pk=row.pk).update(
+                status=status, next_attempt_at=clock.now() + backoff(row.attempts),
+                last_error=f"{type(exc).__name__}"[:300])
+        log.warning("delivery of outbox row %s failed (attempt %s): %s", row.pk, row.attempts,
+                    type(exc).__name__)
+        return status
+    with transaction.atomic():
+        Outbox.objects.filter(pk=row.pk).update(status=Outbox.Status.SENT, sent_at=clock.now(),
+                                                last_error="")
+    return Outbox.Status.SENT
+
+
+def outbox_due_ids(limit: int = 500) -> list[int]:
+    now = clock.now()
+    pending = Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=now)
+    stale = Outbox.objects.filter(status=Outbox.Status.SENDING, next_attempt_at__lte=now - STALE_SENDING)
+    return list((pending | stale).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit])
+
+
+# --- SMS -----------------------------------------------------------------------------------------
+
+class SmsGateway:
+    """The interface a city's SMS provider implements (settings.SHIYU_SMS_GATEWAY)."""
+
+    def send(self, phone: str, text: str, *, ref: str) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def mask_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"{'*' * max(len(digits) - 2, 0)}{digits[-2:]}" if digits else ""
+
+
+class LoggingSmsGateway(SmsGateway):
+    """The default: logs that a message would leave, without the number or the text."""
+
+    def send(self, phone: str, text: str, *, ref: str) -> None:
+        log.info("sms %s to %s (%d characters)", ref, mask_phone(phone), len(text))
+
+
+def sms_gateway() -> SmsGateway:
+    path = getattr(settings, "SHIYU_SMS_GATEWAY", "shiyu.notifications.services.LoggingSmsGateway")
+    return import_string(path)()

@@ -1,0 +1,32 @@
+"""The only code that writes the routing app's tables."""
+
+from shiyu.routing.services.catalog import (
+    ImportReport,
+    catalog_export,
+    catalog_export_rows,
+    catalog_import,
+    rule_delete,
+    rule_save,
+)
+from shiyu.routing.services.duplicates import case_follow, follow_token
+from shiyu.routing.services.intake import (
+    corrections_collect,
+    route_after_intake,
+    route_apply,
+    route_prepare,
+)
+
+__all__ = [
+    "ImportReport",
+    "case_follow",
+    "catalog_export",
+    "catalog_export_rows",
+    "catalog_import",
+    "corrections_collect",
+    "follow_token",
+    "route_after_intake",
+    "route_apply",
+    "route_prepare",
+    "rule_delete",
+    "rule_save",
+]

@@ -1,0 +1,319 @@
+"""The routing classifier on a generated corpus with a known answer: features, training, evaluation,
+model files (versions, activation, corrupt and missing files) and the runtime suggest()."""
+
+from __future__ import annotations
+
+import csv
+import random
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from shiyu.routing.classifier import features, runtime, storage, training
+from shiyu.routing.classifier.evaluation import calibration, evaluate
+
+TOPICS = {
+    "C01": ["路灯", "不亮", "照明", "灯杆", "黑暗", "电线"],
+    "C02": ["噪音", "扰民", "施工", "音响", "深夜", "吵闹"],
+    "C03": ["油烟", "餐馆", "排放", "气味", "烧烤", "净化"],
+    "C04": ["学校", "学位", "入学", "招生", "老师", "课程"],
+}
+FILLER = ["小区", "居民", "希望", "尽快", "处理", "附近", "每天", "反映", "问题", "多次", "相关部门", "我们"]
+
+
+def make_corpus(per_class: int, seed: int) -> training.Corpus:
+    """Messages whose category is decided by its topic words, padded the way exported message
+    boards pad them (leading \\n\\t, ideographic spaces)."""
+    rng = random.Random(seed)
+    corpus = training.Corpus()
+    for label, words in TOPICS.items():
+        for _ in range(per_class):
+            body = rng.sample(words, 3) + rng.sample(FILLER, 5)
+            rng.shuffle(body)
+            corpus.add(
+                rng.choice(words) + rng.choice(FILLER), "\n\t\u3000" + "，".join(body) + "。\u3000\n", label
+            )
+    return corpus
+
+
+def write_csv(path: Path, corpus: training.Corpus) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["id", "title", "body", "label"])
+        for i, (t, b, y) in enumerate(zip(corpus.titles, corpus.bodies, corpus.labels, strict=True)):
+            writer.writerow([i, t, b, y])
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained():
+    model, meta = training.train(make_corpus(12, seed=1), cv_folds=3)
+    return model, meta
+
+
+@pytest.fixture
+def model_dir(tmp_path, settings):
+    directory = tmp_path / "models"
+    settings.SHIYU_ROUTING_MODEL_DIR = str(directory)
+    settings.SHIYU_ROUTING_MODEL_CHECK_SECONDS = 0
+    runtime.reset()
+    yield directory
+    runtime.reset()
+
+
+# -- features -----------------------------------------------------------------------------------
+
+
+def test_clean_removes_board_padding_and_control_characters():
+    assert features.clean("\n\t\u3000路灯\u3000不亮\u200b\x07 ！ＡＢ\n") == "路灯 不亮 !ab"
+    assert features.clean(None) == ""
+
+
+def test_hashed_tfidf_equals_scikit_learns_char_tfidf():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["路灯不亮路灯", "噪音扰民", "abc abd", "灯"]
+    ours = features.HashedTfidf(1, 3).fit(texts)
+    theirs = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), lowercase=False, sublinear_tf=True).fit(
+        texts
+    )
+    assert len(ours.vocab) == len(theirs.vocabulary_)
+    # Map each of their n-grams to our column through its hash, then compare the matrices.
+    grams = sorted(theirs.vocabulary_, key=theirs.vocabulary_.get)
+    ours_cols = [
+        int(np.searchsorted(ours.vocab, features.ngram_hashes([g], len(g), len(g))[1][0])) for g in grams
+    ]
+    assert sorted(ours_cols) == list(range(len(grams)))
+    expected = theirs.transform(texts).toarray()
+    got = ours.transform(texts).toarray()[:, ours_cols]
+    assert np.allclose(got, expected)
+    one = features.HashedTfidf(2, 2).fit(["路灯路灯"])
+    assert one.transform(["路灯路灯"]).nnz == 2  # 路灯 and 灯路
+
+
+def test_unlabelled_texts_count_in_the_idf_but_add_no_vocabulary():
+    vec = features.HashedTfidf(1, 2).fit(["ab"], ["ab", "cd", "a"])
+    assert len(vec.vocab) == 3  # a, b, ab: nothing from "cd"
+    idf = {
+        gram: vec.idf[np.searchsorted(vec.vocab, features.ngram_hashes([gram], len(gram), len(gram))[1][0])]
+        for gram in ("a", "b", "ab")
+    }
+    # 4 texts in all; "a" is in 3 of them, "b" and "ab" in 2.
+    assert idf["a"] == pytest.approx(np.log(5 / 4) + 1)
+    assert idf["b"] == pytest.approx(np.log(5 / 3) + 1) and idf["ab"] == idf["b"]
+    again = features.HashedTfidf(1, 2).fit(["ab"], ["ab", "cd", "a"])  # from the cached counts
+    assert np.array_equal(again.vocab, vec.vocab) and np.allclose(again.idf, vec.idf)
+
+
+def test_ngrams_never_cross_text_boundaries():
+    doc, hashes = features.ngram_hashes(["ab", "cd"], 2, 2)
+    assert doc.tolist() == [0, 1]
+    single = {features.ngram_hashes([t], 2, 2)[1][0] for t in ("ab", "cd")}
+    assert set(hashes.tolist()) == single
+
+
+def test_words_block_uses_jieba_words_of_the_training_texts():
+    vec = features.HashedTfidf(words=True).fit(["施工噪音扰民"])  # jieba: 施工 / 噪音 / 扰民
+    assert len(vec.vocab) == 3
+    X = vec.transform(["噪音", "深夜施工噪音", "完全无关的话"])
+    assert [X[i].nnz for i in range(3)] == [1, 2, 0]
+
+
+# -- training and evaluation ----------------------------------------------------------------------
+
+
+def test_training_learns_the_generated_answer(trained):
+    model, meta = trained
+    assert model.labels == sorted(TOPICS)
+    assert meta["n"] == 48 and meta["labels"] == {label: 12 for label in TOPICS}
+    assert meta["metrics"]["macro_f1"] >= 0.9 and meta["metrics"]["folds"] == 3
+    held_out = make_corpus(10, seed=99)
+    scores = evaluate(model, held_out.titles, held_out.bodies, held_out.labels, with_calibration=True)
+    assert scores["n"] == 40
+    assert scores["macro_f1"] >= 0.95 and scores["accuracy"] >= 0.95
+    assert set(scores["per_class"]) == set(TOPICS)
+    assert 0 <= scores["brier"] < 0.3 and 0 <= scores["ece"] < 0.3
+    top = model.top_k("晚上路灯全部不亮", "小区里的路灯和灯杆坏了，一片黑暗", 3)
+    assert [label for label, _ in top][0] == "C01"
+    assert top[0][1] > 0.5 and top[0][1] >= top[1][1] >= top[2][1]
+    proba = model.predict_proba(held_out.titles, held_out.bodies)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+
+
+def test_fast_probabilities_equal_scikit_learns(trained):
+    model, _ = trained
+    held_out = make_corpus(5, seed=5)
+    X = model.features.transform(held_out.titles, held_out.bodies)
+    member = model.classifier.members[0]
+    assert np.allclose(
+        model.predict_proba(held_out.titles, held_out.bodies), member.predict_proba(X), atol=1e-6
+    )
+
+
+def test_two_categories_work_too():
+    corpus = make_corpus(8, seed=6)
+    two = corpus.subset(i for i, label in enumerate(corpus.labels) if label in ("C01", "C02"))
+    model, _ = training.train(two, cv_folds=0)
+    X = model.features.transform(two.titles, two.bodies)
+    assert np.allclose(
+        model.predict_proba(two.titles, two.bodies), model.classifier.members[0].predict_proba(X)
+    )
+    assert model.top_k("深夜施工噪音", "", 3)[0][0] == "C02" and len(model.top_k("深夜施工噪音", "", 3)) == 2
+
+
+def test_self_training_uses_the_unlabelled_texts_it_is_sure_about():
+    corpus, unlabelled = make_corpus(6, seed=21), make_corpus(10, seed=22)
+    extra = (unlabelled.titles, unlabelled.bodies)
+    plain, _ = training.train(corpus, cv_folds=0, extra=extra)
+    selftrained, _ = training.train(corpus, {"self_train": 0.5}, cv_folds=0, extra=extra)
+
+    def weights(model):
+        return model.classifier.members[0].calibrated_classifiers_[0].estimator.coef_
+
+    assert weights(plain).shape == weights(selftrained).shape  # same vocabulary
+    assert not np.allclose(weights(plain), weights(selftrained))  # more (pseudo-labelled) rows
+    held_out = make_corpus(10, seed=23)
+    assert evaluate(selftrained, held_out.titles, held_out.bodies, held_out.labels)["macro_f1"] >= 0.95
+
+
+def test_calibration_scores_are_right_on_a_known_case():
+    proba = np.array([[0.9, 0.1], [0.9, 0.1], [0.2, 0.8], [0.6, 0.4]])
+    result = calibration(["a", "b", "b", "a"], proba, ["a", "b"])
+    # Brier: (0.01+0.01) + (0.81+0.81) + (0.04+0.04) + (0.16+0.16) = 2.04 over 4 rows.
+    assert result["brier"] == pytest.approx(0.51)
+    # Bins: 0.9 (hit rate 1/2), 0.8 (1/1), 0.6 (1/1): 0.5*0.4 + 0.25*0.2 + 0.25*0.4 = 0.35.
+    assert result["ece"] == pytest.approx(0.35)
+
+
+def test_too_small_classes_are_left_out_and_one_class_is_refused():
+    corpus = make_corpus(6, seed=3)
+    corpus.add("一条孤立的留言", "只有一条", "C99")
+    kept, dropped = training.trainable(corpus)
+    assert dropped == {"C99": 1} and "C99" not in kept.labels
+    lonely = training.Corpus()
+    for _ in range(5):
+        lonely.add("路灯", "不亮", "C01")
+    with pytest.raises(training.CorpusError):
+        training.trainable(lonely)
+
+
+def test_read_csv_reports_missing_columns(tmp_path):
+    path = write_csv(tmp_path / "x.csv", make_corpus(2, seed=4))
+    with pytest.raises(training.CorpusError, match="no column 详情"):
+        training.read_csv(path, ["title", "详情"], "label")
+    corpus = training.read_csv(path, ["body"], "label")
+    assert corpus.titles[0] == "" and "，" in corpus.bodies[0]
+
+
+# -- model files and the runtime ---------------------------------------------------------------------
+
+
+def test_suggest_without_any_model_is_empty(model_dir):
+    assert runtime.suggest("路灯不亮", "晚上一片黑暗") == []
+    assert runtime.active_model_info() is None
+
+
+def test_versions_activation_and_reload(model_dir, trained, caplog):
+    model, meta = trained
+    first = storage.save_version(model, {**meta, "trained_at": "t1"}, activate=True)
+    assert runtime.suggest("路灯不亮", "灯杆坏了，一片黑暗")[0].label == "C01"
+    info = runtime.active_model_info()
+    assert info["version"] == first["version"] and info["size"] > 0 and info["metrics"]["macro_f1"] >= 0.9
+    second = storage.save_version(model, {**meta, "trained_at": "t2"}, activate=False)
+    listed = storage.list_versions()
+    assert [row["version"] for row in listed] == sorted([first["version"], second["version"]], reverse=True)
+    assert [row["active"] for row in listed if row["version"] == first["version"]] == [True]
+    storage.activate_version(second["version"])
+    assert runtime.active_model_info()["version"] == second["version"]
+    with pytest.raises(storage.ModelFileError):
+        storage.activate_version("no-such-version")
+    with pytest.raises(storage.ModelFileError):
+        storage.activate_version("../../etc/passwd")
+    assert storage.active_version() == second["version"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "delete", "checksum", "world_writable"])
+def test_broken_model_files_give_no_suggestions_and_no_exception(model_dir, trained, caplog, damage):
+    model, meta = trained
+    saved = storage.save_version(model, meta, activate=True)
+    assert runtime.suggest("路灯不亮", "") != []
+    path = Path(saved["path"] if "path" in saved else storage.model_path(saved["version"]))
+    if damage == "truncate":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "garbage":
+        path.write_bytes(b"not a model at all")
+    elif damage == "delete":
+        path.unlink()
+    elif damage == "checksum":
+        import joblib
+
+        joblib.dump(model, path, compress=0)  # a valid model file, but not the bytes recorded
+    elif damage == "world_writable":
+        path.chmod(0o666)
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="shiyu.routing.classifier.runtime"):
+        for _ in range(3):
+            assert runtime.suggest("路灯不亮", "灯杆坏了") == []
+    assert runtime.active_model_info() is None
+    # Logged once, not on every submission.
+    assert len([r for r in caplog.records if "cannot be used" in r.getMessage()]) == 1
+
+
+def test_suggest_is_thread_safe(model_dir, trained):
+    model, meta = trained
+    storage.save_version(model, meta, activate=True)
+
+    def hammer(calls: int) -> tuple[list, list]:
+        results, errors = [], []
+
+        def work():
+            try:
+                for _ in range(calls):
+                    results.append(runtime.suggest("深夜施工噪音扰民", "音响吵闹", 2))
+            except Exception as exc:  # pragma: no cover - the assertion below reports it
+                errors.append(exc)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return results, errors
+
+    # Cold: one thread loads; the others do not wait for it and answer [] meanwhile.
+    results, errors = hammer(20)
+    assert not errors and len(results) == 80
+    assert all(r == [] or (r[0].label == "C02" and len(r) == 2) for r in results)
+    assert any(r for r in results)
+    # Loaded: every call answers, the same answer.
+    results, errors = hammer(20)
+    assert not errors and len(results) == 80
+    assert all(r and r[0].label == "C02" and len(r) == 2 for r in results)
+    assert len({tuple(r) for r in results}) == 1
+
+
+def test_an_untrusted_file_is_never_unpickled(tmp_path, trained):
+    model, _ = trained
+    path = tmp_path / "m.joblib"
+    storage.dump_file(model, path)
+    assert storage.load_file(path).labels == model.labels
+    path.chmod(0o666)
+    with pytest.raises(storage.ModelFileError, match="writable by anyone"):
+        storage.load_file(path)
+    path.chmod(0o644)
+    with pytest.raises(storage.ModelFileError, match="checksum"):
+        storage.load_file(path, expected_sha256="0" * 64)
+    # A folder anyone may write to could have had the file swapped; a sticky one (like /tmp) not.
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    inside = folder / "m.joblib"
+    storage.dump_file(model, inside)
+    folder.chmod(0o777)
+    with pytest.raises(storage.ModelFileError, match="folder .* writable by anyone"):
+        storage.load_file(inside)
+    folder.chmod(0o1777)
+    assert storage.load_file(inside).labels == model.labels
+    folder.chmod(0o755)
