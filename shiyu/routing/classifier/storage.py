@@ -64,7 +64,8 @@ def active_version(directory: Path | None = None) -> str | None:
 
 
 def new_version() -> str:
-    return timezone.now().strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(2)
+    # Microseconds keep two trainings in the same second in order: versions sort by name.
+    return timezone.now().strftime("%Y%m%d-%H%M%S-%f") + "-" + secrets.token_hex(2)
 
 
 def sha256_of(path: Path) -> str:
