@@ -115,4 +115,5 @@ T: dict[str, str] = {
     "The case closes before it was received.": "办结时间早于受理时间。",
     "Closed in the source system.": "已在原系统办结。",
     "Imported": "导入",
+    "The date is out of range.": "日期超出范围。",
 }

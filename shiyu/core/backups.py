@@ -95,6 +95,8 @@ def backup(target: Target, dest: Path) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".partial")
     partial.unlink(missing_ok=True)
+    # A backup holds every resident's contact details: readable by its owner only, from the start.
+    partial.touch(mode=0o600)
     try:
         if target.engine == "sqlite":
             if not target.sqlite_path.exists():
@@ -116,6 +118,7 @@ def backup(target: Target, dest: Path) -> Path:
             args, env = _pg_args(target)
             _run(["pg_dump", *args, "--format=custom", "--no-owner", "--no-privileges",
                   "--file", str(partial), str(target.settings["NAME"])], env)
+        os.chmod(partial, 0o600)
         os.replace(partial, dest)
     finally:
         partial.unlink(missing_ok=True)

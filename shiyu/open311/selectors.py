@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from shiyu.accounts.models import Department
 from shiyu.cases import presenters
+from shiyu.cases.geo_selectors import PUBLIC_EXCLUDED_KINDS
 from shiyu.cases.models import Case, CaseEvent
 from shiyu.core import citysettings, clock
 from shiyu.core.i18n import localized_name
@@ -185,11 +186,14 @@ def parse_query(params: Any) -> RequestQuery:
     if q.start and q.end and q.end - q.start > window:
         raise Open311Error(400, _("start_date and end_date may not span more than %(n)d days.")
                            % {"n": WINDOW_DAYS}, field="end_date")
-    if q.start is None:
-        q.end = q.end or clock.now()
-        q.start = q.end - window
-    elif q.end is None:
-        q.end = q.start + window
+    try:
+        if q.start is None:
+            q.end = q.end or clock.now()
+            q.start = q.end - window
+        elif q.end is None:
+            q.end = q.start + window
+    except OverflowError:
+        raise Open311Error(400, _("The date is out of range."), field="start_date") from None
     q.statuses = [s.lower() for s in _split(params.get("status", ""))]
     if any(s not in ("open", "closed") for s in q.statuses):
         raise Open311Error(400, _("status must be open or closed."), field="status")
@@ -235,7 +239,8 @@ def request_queryset(jurisdiction: Jurisdiction | None, q: RequestQuery) -> Rows
     # them (a state list, the published categories) are written as expressions no index serves;
     # a service_code filter is the exception: case_category_submitted (a Case index)
     # is (category, submitted_at), already in page order for one category.
-    qs = Case.objects.all()
+    # A report (举报) can point at the person who made it: never published, as on the public map.
+    qs = Case.objects.exclude(kind__in=PUBLIC_EXCLUDED_KINDS)
     if q.ids:
         qs = qs.filter(pk__in=q.ids)  # the spec: ids override every other filter
     else:
@@ -330,7 +335,9 @@ def request_dicts(cases: list[dict[str, Any]], *, extensions: bool = False) -> l
             "requested_datetime": w3c(case["submitted_at"], tz),
             "updated_datetime": w3c(case["updated_at"], tz),
             "expected_datetime": w3c(case["reply_due_at"], tz),
-            "address": case["address"],
+            # The typed address is often a home ("幸福家园 3-2-401"): publishing it would undo the
+            # rounding of lat/long. The area it lies in is as much as a public answer may say.
+            "address": localized_name(areas.get(case["area_id"])) if case["area_id"] else "",
             "address_id": record.address_id if record else "",
             "zipcode": "",
             "lat": None if lat is None else round(lat, decimals),

@@ -15,6 +15,7 @@ from shiyu.accounts.models import Department
 from shiyu.cases.models import Category
 from shiyu.core import errors
 from shiyu.core.admin import ReadOnlyAdmin
+from shiyu.core.ids import is_number
 from shiyu.geo.models import Area
 from shiyu.routing import catalog, selectors, services
 from shiyu.routing.models import DispatchRule, RoutingCorrection, RoutingDecision
@@ -83,7 +84,7 @@ class DispatchRuleAdmin(admin.ModelAdmin):
             services.rule_delete(actor=request.user, rule=obj)
 
     def history_view(self, request, object_id, extra_context=None):
-        rule = selectors.rule_get(int(object_id)) if object_id.isdigit() else None
+        rule = selectors.rule_get(int(object_id)) if is_number(object_id) else None
         if rule is None or not self.has_view_permission(request, rule):
             raise PermissionDenied
         context = {

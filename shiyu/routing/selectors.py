@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from shiyu.accounts.selectors import department_label, department_list_by_pks
 from shiyu.cases import presenters, taxonomy
+from shiyu.cases.geo_selectors import PUBLIC_EXCLUDED_KINDS, PUBLIC_EXCLUDED_STATES
 from shiyu.cases.models import Case
 from shiyu.cases.selectors import case_by_code, case_get_for_user, case_list_for_user
 from shiyu.core import clock
 from shiyu.core.i18n import localized_name
+from shiyu.core.ids import is_number
+from shiyu.core.masking import mask_text
 from shiyu.geo.selectors import area_label, area_lookup
 from shiyu.routing import duplicates
 from shiyu.routing.models import DispatchRule, DispatchRuleRevision, DuplicateCandidate, RoutingDecision
@@ -111,10 +114,10 @@ def similar_public(
     category_id = area_id = None
     index = taxonomy.categories.get()
     if category:
-        found = index.by_id.get(int(category)) if category.isdigit() else index.by_code.get(category)
+        found = index.by_id.get(int(category)) if is_number(category) else index.by_code.get(category)
         category_id = found.pk if found else None
     if area:
-        found_area = area_lookup(int(area) if area.isdigit() else area)
+        found_area = area_lookup(int(area) if is_number(area) else area)
         area_id = found_area.pk if found_area else None
     cell = duplicates.cell_of(latitude, longitude)
     if not (title or body) or (cell is None and (area_id is None or category_id is None)):
@@ -131,7 +134,8 @@ def similar_public(
     cases = {
         c.pk: c
         for c in Case.objects.filter(pk__in=[m.case_id for m in matches])
-        .exclude(state__in=("merged", "rejected"))
+        .exclude(state__in=PUBLIC_EXCLUDED_STATES)
+        .exclude(kind__in=PUBLIC_EXCLUDED_KINDS)  # a report can point at whoever made it
         .select_related("category", "area")
     }
     out = []
@@ -142,7 +146,7 @@ def similar_public(
         out.append(
             {
                 "id": case.pk,
-                "title": case.title,
+                "title": mask_text(case.title),
                 "state": presenters.state_label(case.state),
                 "category": localized_name(case.category) if case.category else "",
                 "area": area_label(case.area) if case.area else "",
@@ -165,7 +169,10 @@ def merged_survivor_track(code: str) -> dict[str, Any] | None:
     if case.code == code.strip().upper() or case.state == "merged":
         return None
     survivor = presenters.track_dict(case)
+    # Progress only: the reply and the timeline's texts were written to another resident.
     survivor.pop("code", None)
+    survivor.pop("reply_text", None)
+    survivor["timeline"] = [{**event, "text": ""} for event in survivor["timeline"]]
     return survivor
 
 

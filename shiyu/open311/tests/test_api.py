@@ -490,3 +490,24 @@ def test_a_service_offered_in_one_jurisdiction_only(api):
     response = api.post(BASE + "requests.json", {"api_key": services.DEMO_KEY, "service_code": "C010101",
                                                  "address_string": "x", "jurisdiction_id": "demo.city"})
     assert response.status_code == 404 and counts() == before
+
+
+def test_a_report_is_never_published_and_its_address_is_only_its_area(api):
+    from shiyu.cases.models import Case
+
+    [rid] = _made(api)
+    Case.objects.filter(pk=rid).update(address="幸福家园 3-2-401")
+    [item] = api.get(f"{BASE}requests/{rid}.json").json()
+    assert "3-2-401" not in item["address"]
+    # A report (举报) can point at the person who made it: not listed, not found by id.
+    Case.objects.filter(pk=rid).update(kind=Case.Kind.REPORT)
+    assert rid not in [int(r["service_request_id"]) for r in api.get(f"{BASE}requests.json").json()]
+    assert api.get(f"{BASE}requests/{rid}.json").status_code == 404
+
+
+@pytest.mark.parametrize("params", [{"end_date": "0001-01-01T00:00:00Z"},
+                                    {"start_date": "9999-12-31T00:00:00Z"}])
+def test_dates_at_the_ends_of_the_calendar_are_a_400_not_a_crash(api, params):
+    response = api.get(f"{BASE}requests.json", params)
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
