@@ -116,4 +116,7 @@ T: dict[str, str] = {
     "Closed in the source system.": "已在原系统办结。",
     "Imported": "导入",
     "The date is out of range.": "日期超出范围。",
+    "type": "类型",
+    "order": "顺序",
+    "required": "必填",
 }
