@@ -3,18 +3,11 @@
 import pytest
 
 from shiyu.cases.models import Case
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REPLY = "经现场核查，已责令施工单位夜间停工，并安排执法人员每晚巡查。"
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "shiyu-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/**")
 
 
 def act(page, case_id: int, action: str, fill=None) -> None:

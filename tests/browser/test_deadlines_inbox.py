@@ -5,16 +5,9 @@ import pytest
 
 from shiyu.cases import services
 from shiyu.cases.models import Case
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "shiyu-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/**")
 
 
 def test_handler_opens_the_notice_and_pauses_the_case(city, submit_case, new_page):

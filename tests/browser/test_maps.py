@@ -4,16 +4,9 @@ import pytest
 
 from shiyu.cases.models import Case
 from shiyu.geo import selectors
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "shiyu-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/**")
 
 
 def test_resident_places_a_case_on_the_map_and_staff_see_it(city, new_page):

@@ -8,16 +8,9 @@ import pytest
 
 from shiyu.core import workcal
 from shiyu.core.models import CalendarOverride
+from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "shiyu-demo")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staff/**")
 
 
 def test_administrator_is_warned_and_enters_a_typhoon_day(city, new_page, monkeypatch):
