@@ -164,3 +164,19 @@ def test_a_forged_follow_token_leaves_the_case_alone(
             },
         )
     assert Case.objects.get(title="另一件事").state == "submitted"
+
+
+def test_the_hint_never_shows_a_report_and_survives_odd_digits(
+    city, submit_case, django_capture_on_commit_callbacks, client
+):
+    first = submit(submit_case, django_capture_on_commit_callbacks, **FIRST)
+    form = {"title": PARAPHRASE["title"], "body": PARAPHRASE["body"],
+            "category": str(city.categories["C010302"].pk),
+            "latitude": str(PARAPHRASE["latitude"]), "longitude": str(PARAPHRASE["longitude"])}
+    assert FIRST["title"] in client.post("/routing/similar/", form).content.decode()
+    # A report (举报) can point at the person who made it: never hinted to the public.
+    Case.objects.filter(pk=first.pk).update(kind=Case.Kind.REPORT)
+    assert FIRST["title"] not in client.post("/routing/similar/", form).content.decode()
+    # "²" is a digit to str.isdigit() but not to int(): no crash, just no match.
+    response = client.post("/routing/similar/", {**form, "category": "²", "area": "²"})
+    assert response.status_code == 200
