@@ -1,6 +1,5 @@
 """Every channel turns a submission into a case through here."""
 
-import functools
 import hashlib
 import json
 from dataclasses import asdict
@@ -14,8 +13,10 @@ from shiyu.cases.services import CaseInput, case_submit
 from shiyu.cases.services.submit import prepare
 from shiyu.core import clock, errors
 from shiyu.core.refcache import invalidate_all
+from shiyu.core.tasks import enqueue_on_commit
 from shiyu.intake.models import IdempotencyKey
-from shiyu.routing.services import route_after_intake, route_prepare
+from shiyu.routing.services import route_prepare
+from shiyu.routing.tasks import route_case
 
 KEY_MAX = 128
 
@@ -53,9 +54,9 @@ def intake_submit(*, actor: Any, data: CaseInput, idempotency_key: str = "") -> 
             prepared = route_prepare(prepare(data))
             with transaction.atomic():
                 case = case_submit(actor=actor, data=data, prepared=prepared)
-                # Suggestions, automatic dispatch and duplicates once the case is safely stored;
-                # routing never raises, and a failure there leaves the case to staff.
-                transaction.on_commit(functools.partial(route_after_intake, case.pk), robust=True)
+                # Suggestions, automatic dispatch and duplicates by the worker once the case is
+                # safely stored; routing never raises, and a failure there leaves the case to staff.
+                enqueue_on_commit(route_case, case.pk)
                 if key:
                     IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint,
                                                   case_id=case.pk, created_at=clock.now())
