@@ -6,11 +6,19 @@ from ninja.errors import ValidationError as NinjaValidationError
 import shiyu.intake.api  # noqa: F401  (adds POST /cases to the cases router)
 from shiyu.accounts.api import router as accounts_router
 from shiyu.accounts.auth import bearer
+from shiyu.alerts.api import router as alerts_router
 from shiyu.cases.api import router as cases_router
 from shiyu.core.api import document_error_responses
 from shiyu.core.errors import DomainError
+from shiyu.disputes.api import router as disputes_router
 from shiyu.geo.api import router as geo_router
+from shiyu.goals.api import router as goals_router
+from shiyu.insights.api import router as insights_router
+from shiyu.knowledge.api import router as knowledge_router
 from shiyu.maps.api import router as maps_router
+from shiyu.participation.api import router as participation_router
+from shiyu.reception.api import router as reception_router
+from shiyu.reports.api import router as reports_router
 
 
 class ShiyuAPI(NinjaAPI):
@@ -56,3 +64,11 @@ api.add_router("", accounts_router)
 api.add_router("", geo_router)
 api.add_router("", cases_router)
 api.add_router("", maps_router)
+api.add_router("", insights_router)
+api.add_router("", alerts_router)
+api.add_router("", reports_router)
+api.add_router("", goals_router)
+api.add_router("", disputes_router)
+api.add_router("", reception_router)
+api.add_router("", knowledge_router)
+api.add_router("", participation_router)

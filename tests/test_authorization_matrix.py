@@ -6,10 +6,13 @@ The Django admin (/admin/) is excluded by the explicit rule in `EXCLUDED_NAMESPA
 own permission system and is configuration, not the product's workflow.
 """
 
+import importlib
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -75,6 +78,39 @@ def page(ok_status: int, ok: set[str], *, lead: bool, denied: int = 403) -> dict
     out = case_scope(ok | {"admin"}, lead=lead, denied=denied, anonymous=302, resident=404)
     return {role: (ok_status if role in ok | {"admin"} else s) for role, s in out.items()}
 
+
+def _plugins() -> list:
+    """Each app's `tests/matrix.py` that follows the plugin protocol (it defines `handles`).
+
+    A plugin module defines:
+    - `entries(h) -> {(method, url name): {role: status}}`; `h` carries every, api_auth, page,
+      case_scope, action, ROLES and STAFF;
+    - `handles(base) -> bool`: the url names (without the `[sub]` part) it knows how to call;
+    - `call(world, method, base, sub, role, *, client, headers)`: make the request. `client` is the
+      role's signed-in Django test client for pages, the shared API client for `api:` names
+      (send `headers`, which carries the role's bearer token);
+    - optionally `setup(world)` (build what its calls need, kept in `world.extra[<app label>]`),
+      `snapshot() -> tuple` (its rows that a denial must leave unchanged) and
+      `NO_CHANGE = {(method, name): {roles}}` (calls that answer below 400 but change nothing).
+    """
+    found = []
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("shiyu."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.matrix")
+        except ModuleNotFoundError as exc:
+            if exc.name in (f"{config.name}.tests", f"{config.name}.tests.matrix"):
+                continue
+            raise
+        if hasattr(module, "handles"):
+            found.append(module)
+    return found
+
+
+PLUGINS = _plugins()
+HELPERS = SimpleNamespace(every=every, api_auth=api_auth, page=page, case_scope=case_scope, action=action,
+                          ROLES=ROLES, STAFF=STAFF)
 
 MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # --- the JSON API -------------------------------------------------------------------------
@@ -160,6 +196,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # --- routing: the case page's routing fragment and its actions; the resident's hint -------
     **routing_matrix.entries(page=page, every=every, staff=STAFF),
 }
+for _plugin in PLUGINS:
+    MATRIX.update(_plugin.entries(HELPERS))
 
 # Calls that answer below 400 but must still change nothing.
 NO_CHANGE = {
@@ -167,6 +205,8 @@ NO_CHANGE = {
     **{key: {"anonymous"} for key in MATRIX if key[1].startswith("cases:")},
     **{key: {"anonymous"} for key in MATRIX if key[1].startswith("routing:")},
 }
+for _plugin in PLUGINS:
+    NO_CHANGE.update(getattr(_plugin, "NO_CHANGE", {}))
 
 
 # --- the world the calls run against ----------------------------------------------------------
@@ -178,6 +218,7 @@ class World:
     clients: dict
     api: Client
     cases: dict
+    extra: dict = field(default_factory=dict)
 
 
 def _build() -> World:
@@ -225,7 +266,11 @@ def _build() -> World:
     for role in ROLES[1:]:
         clients[role] = Client()
         clients[role].force_login(u[role])
-    return World(city=city, tokens=tokens, clients=clients, api=Client(), cases=cases)
+    world = World(city=city, tokens=tokens, clients=clients, api=Client(), cases=cases)
+    for plugin in PLUGINS:
+        if hasattr(plugin, "setup"):
+            plugin.setup(world)
+    return world
 
 
 @pytest.fixture(scope="module")
@@ -285,6 +330,15 @@ def call(world: World, method: str, name: str, role: str):
     headers = {}
     if namespace == "api" and role != "anonymous":
         headers["Authorization"] = f"Bearer {world.tokens[role]}"
+    for plugin in PLUGINS:
+        if plugin.handles(base):
+            if namespace == "api":
+                return plugin.call(world, method, base, sub, role, client=world.api, headers=headers)
+            saved = deepcopy(world.clients[role].cookies)
+            try:
+                return plugin.call(world, method, base, sub, role, client=world.clients[role], headers={})
+            finally:
+                world.clients[role].cookies = saved
     if namespace == "api":
         client = world.api
         if base == "api:auth-token":
@@ -349,7 +403,8 @@ def call(world: World, method: str, name: str, role: str):
 
 def snapshot() -> tuple:
     audit = AuditEvent.objects.exclude(Q(verb__in=READ_AUDIT_VERBS))
-    return (Case.objects.count(), CaseEvent.objects.count(), audit.count(), IdempotencyKey.objects.count(),
+    return tuple(plugin.snapshot() for plugin in PLUGINS if hasattr(plugin, "snapshot")) + (
+        Case.objects.count(), CaseEvent.objects.count(), audit.count(), IdempotencyKey.objects.count(),
             tuple(Case.objects.order_by("pk").values_list("pk", "state", "version", "lead_department_id",
                                                           "extension_pending_days")))
 

@@ -1,0 +1,1 @@
+"""Early-warning alerts (spikes and repeated complaints) and their lifecycle."""

@@ -1,0 +1,1 @@
+"""Dispute cases and people's mediation."""

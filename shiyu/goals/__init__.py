@@ -1,0 +1,1 @@
+"""Goals, indicators, key projects, long-standing problems and scorecards."""

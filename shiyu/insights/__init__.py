@@ -1,0 +1,1 @@
+"""Rollups, metrics and the leaders' dashboard: read-only over the other apps."""

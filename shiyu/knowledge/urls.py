@@ -1,0 +1,6 @@
+"""Staff pages of the knowledge app (mounted under /staff/knowledge/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "knowledge"
+urlpatterns: list = []

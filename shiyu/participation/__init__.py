@@ -1,0 +1,1 @@
+"""Residents' proposals for their community and support for them."""

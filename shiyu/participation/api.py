@@ -1,0 +1,5 @@
+"""The participation app's JSON API (mounted under /api/v1/)."""
+
+from ninja import Router
+
+router = Router(tags=["participation"])

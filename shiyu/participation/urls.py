@@ -1,0 +1,6 @@
+"""Staff pages of the participation app (mounted under /staff/participation/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "participation"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Leaders' reception days: sessions, bookings and visits."""

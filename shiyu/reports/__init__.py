@@ -1,0 +1,1 @@
+"""Weekly and monthly operational analysis reports."""
