@@ -7,6 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FILES = {
     "htmx.org/dist/htmx.min.js": "vendor/htmx.min.js",
+    "echarts/dist/echarts.min.js": "vendor/echarts.min.js",
     "leaflet/dist/leaflet.js": "vendor/leaflet/leaflet.js",
     "leaflet/dist/leaflet.css": "vendor/leaflet/leaflet.css",
     "leaflet/dist/images/marker-icon.png": "vendor/leaflet/images/marker-icon.png",
