@@ -1,5 +1,6 @@
 """How personal data is masked wherever it must be shown partly or not at all: lists and case
-pages (138****5678, 陈**, ***@example.cn) and every log line (shiyu/core/logfilter.py)."""
+pages (138****5678, 陈**, ***@example.cn), every log line (shiyu/core/logfilter.py), and free
+text that leaves for the public (`scrub_public`)."""
 
 import re
 
@@ -39,3 +40,23 @@ def mask_text(text: str) -> str:
     text = _PHONE.sub(lambda m: mask_phone(re.sub(r"[- ]", "", m.group(0))), text)
     return _NAMED.sub(lambda m: m.group("key") + (m.group("quote") or "")
                       + mask_name(m.group("quoted") or m.group("bare") or ""), text)
+
+
+# Public text (Open311 descriptions, published cases, open data) is scrubbed more broadly than a
+# log line: any run of seven or more digits may be a phone number in some format, so it loses its
+# tail too; dates and short numbers (house numbers) stay readable.
+_PUBLIC_NUMBER = re.compile(r"(?<!\d)(\+?\d[\d -]{5,}\d)(?!\d)")
+_PUBLIC_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _mask_public_number(match: re.Match) -> str:
+    found = match.group(0)
+    if len(re.sub(r"\D", "", found)) < 7 or _DATE.fullmatch(found.strip()):
+        return found
+    return found[:3] + "****"
+
+
+def scrub_public(text: str) -> str:
+    """Phone numbers and e-mail addresses a resident typed into free text, masked for the public."""
+    return _PUBLIC_NUMBER.sub(_mask_public_number, _PUBLIC_EMAIL.sub("***@***", text or ""))

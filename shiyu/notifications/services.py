@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shiyu.accounts.models import User
 from shiyu.core import citysettings, clock, errors
+from shiyu.core.masking import mask_phone
 from shiyu.core.tasks import enqueue_on_commit
 from shiyu.notifications.models import Notification, Outbox
 
@@ -222,11 +223,6 @@ class SmsGateway:
 
     def send(self, phone: str, text: str, *, ref: str) -> None:  # pragma: no cover - interface
         raise NotImplementedError
-
-
-def mask_phone(phone: str) -> str:
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return f"{'*' * max(len(digits) - 2, 0)}{digits[-2:]}" if digits else ""
 
 
 class LoggingSmsGateway(SmsGateway):

@@ -6,7 +6,6 @@ tracking code (the resident's capability) is never published.
 """
 
 import functools
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +24,7 @@ from shiyu.cases.models import Case, CaseEvent
 from shiyu.core import citysettings, clock
 from shiyu.core.i18n import localized_name
 from shiyu.core.ids import is_number, is_valid_id
+from shiyu.core.masking import scrub_public
 from shiyu.core.refcache import RefCache
 from shiyu.geo.models import Area
 from shiyu.open311.models import Attribute, Jurisdiction, RequestRecord, Service
@@ -45,23 +45,7 @@ LIST_FIELDS = ("id", "title", "body", "state", "category_id", "area_id", "lead_d
                "latitude", "longitude", "address", "reply_text", "submitted_at", "updated_at",
                "reply_due_at", "kind", "urgency", "closed_at", "channel")
 
-_PHONE = re.compile(r"(?<!\d)(\+?\d[\d -]{5,}\d)(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-
-
-_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-
-
-def _mask_phone(match: re.Match) -> str:
-    found = match.group(0)
-    if len(re.sub(r"\D", "", found)) < 7 or _DATE.fullmatch(found.strip()):
-        return found  # a date or a short number (a house number), not a phone
-    return found[:3] + "****"
-
-
-def scrub(text: str) -> str:
-    """Phone numbers and e-mail addresses a resident typed into a description, masked."""
-    return _PHONE.sub(_mask_phone, _EMAIL.sub("***@***", text or ""))
+scrub = scrub_public  # the Open311 name for it
 
 
 def _departments() -> dict[int, Department]:
