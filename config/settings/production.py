@@ -3,11 +3,14 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SECRET_KEY
+from config.settings.base import SECRET_KEY, SHIYU_FIELD_KEYS
 from config.settings.env import env_bool
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment")
+if not SHIYU_FIELD_KEYS:
+    # The development fallback derives the key from SECRET_KEY: one leaked secret would open both.
+    raise ImproperlyConfigured("SHIYU_FIELD_KEYS must be set in the environment (shiyu crypto genkey)")
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

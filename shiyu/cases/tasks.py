@@ -1,4 +1,4 @@
-"""Background jobs of cases: the deadline sweep (supervision ladder)."""
+"""Background jobs of cases: the deadline sweep (supervision ladder), contact retention."""
 
 from datetime import timedelta
 
@@ -16,3 +16,13 @@ def deadline_sweep() -> dict:
 
     result = sweep()
     return {"checked": result.checked, "changed": result.changed, "events": result.events}
+
+
+@periodic(name="cases.contact_retention", every=timedelta(days=1))
+@task()
+def contact_retention() -> dict:
+    """Erase residents' contact details from cases that ended longer ago than the retention period
+    (city setting cases.contact_retention_months). Idempotent."""
+    from shiyu.cases.services.retention import case_contacts_expire
+
+    return {"erased": case_contacts_expire()}

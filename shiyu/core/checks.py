@@ -19,3 +19,32 @@ def workcal_coverage(app_configs, **kwargs):
         return []
     return [checks.Warning(warning, hint="shiyu workcal info; /admin/core/calendaroverride/",
                            id="workcal.W001")]
+
+
+@checks.register(checks.Tags.security)
+def field_keys(app_configs, **kwargs):
+    """Malformed SHIYU_FIELD_KEYS would only fail at the first read of a contact: fail at start."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from shiyu.core import crypto
+
+    try:
+        crypto.keyring()
+    except ImproperlyConfigured as exc:
+        return [checks.Error(str(exc), id="crypto.E001")]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def base_url(app_configs, **kwargs):
+    """Without it, a worker's emails carry bare paths no mail client can open."""
+    from django.conf import settings
+
+    value = getattr(settings, "SHIYU_BASE_URL", "")
+    if not value:
+        return [checks.Warning("SHIYU_BASE_URL is not set: links in emails and SMS are bare paths.",
+                               hint="SHIYU_BASE_URL=https://your.server", id="core.W002")]
+    if not value.startswith(("https://", "http://")):
+        return [checks.Error(f"SHIYU_BASE_URL must start with https:// or http:// (got {value!r}).",
+                             id="core.E002")]
+    return []

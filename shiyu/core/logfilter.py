@@ -44,6 +44,11 @@ class PersonalDataFilter(logging.Filter):
         record.msg, record.args = mask_text(message), None
         for key in _NAME_KEYS & record.__dict__.keys():  # logger.info(..., extra={"contact_name": …})
             setattr(record, key, mask_name(str(getattr(record, key))))
+        if record.name.startswith("django.template") and record.exc_info:
+            # A failed variable lookup's traceback dumps the whole template context (a case's
+            # text, a resident's name typed anywhere): no pattern can mask that; the message says
+            # which variable of which template, which is what debugging needs.
+            record.exc_info, record.exc_text = None, None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:

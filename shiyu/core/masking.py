@@ -57,6 +57,18 @@ def _mask_public_number(match: re.Match) -> str:
     return found[:3] + "****"
 
 
-def scrub_public(text: str) -> str:
-    """Phone numbers and e-mail addresses a resident typed into free text, masked for the public."""
-    return _PUBLIC_NUMBER.sub(_mask_public_number, _PUBLIC_EMAIL.sub("***@***", text or ""))
+def scrub_names(text: str, names: "tuple[str, ...] | list[str]" = ()) -> str:
+    """Known names (the case's own contact name) masked wherever a resident typed them: no pattern
+    finds a bare Chinese name, but the case knows whose it is."""
+    for name in names:
+        name = (name or "").strip()
+        if len(name) >= 2 and text:
+            text = text.replace(name, mask_name(name))
+    return text
+
+
+def scrub_public(text: str, *, names: "tuple[str, ...] | list[str]" = ()) -> str:
+    """Phone numbers and e-mail addresses a resident typed into free text, masked for the public;
+    and `names` (the submitter's), wherever they appear."""
+    text = _PUBLIC_NUMBER.sub(_mask_public_number, _PUBLIC_EMAIL.sub("***@***", text or ""))
+    return scrub_names(text, names)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shiyu.core.crypto import EncryptedTextField
+
 
 class Notification(models.Model):
     """One entry of a staff member's in-app inbox. `key` makes a repeated notice a no-op."""
@@ -45,10 +47,13 @@ class Outbox(models.Model):
     channel = models.CharField(verbose_name=_("channel"), max_length=8, choices=Channel.choices)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True,
                                   blank=True, on_delete=models.SET_NULL, related_name="+")
-    # Personal data (a resident's address or phone): used to deliver, never logged or shown.
-    address = models.CharField(verbose_name=_("address"), max_length=254)
+    # Personal data (a resident's email or phone): encrypted at rest, used only to deliver, never
+    # logged or shown, and blanked once the row is sent or given up. The body is encrypted and
+    # blanked too: a staff email carries the case title, which a resident may have filled with
+    # their own contact details.
+    address = EncryptedTextField(verbose_name=_("address"), blank=True)
     subject = models.CharField(verbose_name=_("subject"), max_length=200, blank=True)
-    body = models.TextField(verbose_name=_("body"))
+    body = EncryptedTextField(verbose_name=_("body"), blank=True)
     status = models.CharField(verbose_name=_("status"), max_length=8, choices=Status.choices,
                               default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(verbose_name=_("attempts"), default=0)

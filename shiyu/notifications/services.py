@@ -183,6 +183,11 @@ def _claim(outbox_id: int) -> Outbox | None:
     return row
 
 
+# What a row no longer needs once it is sent or given up: the resident's address and the text
+# (which may quote a case title holding contact details). Kept only while a send may still happen.
+SPENT = {"address": "", "body": ""}
+
+
 def outbox_deliver(outbox_id: int) -> str:
     """Send one message; returns its status afterwards ("" when another worker has it)."""
     row = _claim(outbox_id)
@@ -199,13 +204,13 @@ def outbox_deliver(outbox_id: int) -> str:
         with transaction.atomic():
             Outbox.objects.filter(pk=row.pk).update(
                 status=status, next_attempt_at=clock.now() + backoff(row.attempts),
-                last_error=f"{type(exc).__name__}"[:300])
+                last_error=f"{type(exc).__name__}"[:300], **(SPENT if final else {}))
         log.warning("delivery of outbox row %s failed (attempt %s): %s", row.pk, row.attempts,
                     type(exc).__name__)
         return status
     with transaction.atomic():
         Outbox.objects.filter(pk=row.pk).update(status=Outbox.Status.SENT, sent_at=clock.now(),
-                                                last_error="")
+                                                last_error="", **SPENT)
     return Outbox.Status.SENT
 
 

@@ -114,3 +114,52 @@ def test_the_logging_sms_gateway_masks_number_and_text(caplog):
     line = "\n".join(r.getMessage() for r in caplog.records)
     assert "sms 42" in line and "139****5678" in line  # the same mask as lists and the log filter
     assert "13912345678" not in line and "办结" not in line
+
+
+def _stored(pk: int) -> tuple[str, str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT address, body FROM notifications_outbox WHERE id = %s", [pk])
+        return cursor.fetchone()
+
+
+def test_address_and_text_are_encrypted_at_rest_and_blanked_once_sent(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notifications.notify_address(key="enc1", channel="email", address="ouyang@pii.test",
+                                     subject="您的诉求", body="请致电 13912340000")
+    row = Outbox.objects.get(key="enc1")
+    assert (row.address, row.body) == ("ouyang@pii.test", "请致电 13912340000")  # readable by the app
+    address, body = _stored(row.pk)
+    assert address.startswith("fernet1$") and body.startswith("fernet1$")
+    assert "ouyang" not in address and "13912340000" not in body
+    for callback in callbacks:
+        callback()
+    assert mail.outbox[0].to == ["ouyang@pii.test"] and "13912340000" in mail.outbox[0].body
+    row.refresh_from_db()
+    assert row.status == "sent" and (row.address, row.body) == ("", "") and _stored(row.pk) == ("", "")
+    assert row.subject == "您的诉求"  # the subject says what was sent (no personal data in it)
+
+
+def test_a_message_given_up_keeps_no_address_either(settings):
+    settings.SHIYU_SMS_GATEWAY = "shiyu.notifications.tests.test_notifications.FlakyGateway"
+    FlakyGateway.failures = 100
+    notifications.notify_address(key="sms-gone", channel="sms", address="13912340001", subject="",
+                                 body="x")
+    pk = Outbox.objects.get(key="sms-gone").pk
+    moment = clock.now()
+    for attempt in range(1, notifications.MAX_ATTEMPTS.get() + 1):
+        moment += timedelta(hours=7)
+        with clock.frozen_at(moment):
+            notifications.outbox_deliver(pk)
+        if attempt < notifications.MAX_ATTEMPTS.get():  # still to be retried: still addressable
+            assert Outbox.objects.get(pk=pk).address == "13912340001"
+    row = Outbox.objects.get(pk=pk)
+    assert row.status == "failed" and (row.address, row.body) == ("", "") and _stored(pk) == ("", "")
+
+
+def test_outbox_address_cannot_be_searched():
+    from django.core.exceptions import FieldError
+
+    with pytest.raises(FieldError):
+        list(Outbox.objects.filter(address="13912340000"))
