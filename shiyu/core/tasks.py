@@ -17,6 +17,7 @@ immediately.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -46,6 +47,34 @@ def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
             log.exception("could not enqueue task %s", task.module_path)
 
     transaction.on_commit(enqueue)
+
+
+# Read models (insights' rollups) follow the case event log. The cases app sits below them in the
+# layers and must not import them, so it announces a topic after each event and the read model
+# registers its refresh task for that topic (apps.ready). The refresh is idempotent and also
+# periodic: a lost or skipped announcement only delays it. One announcement per topic and process
+# per FOLLOW_THROTTLE seconds: intake pays at most one queue insert a second for this, not one per case.
+_FOLLOWERS: dict[str, list[Task]] = {}
+_LAST_ANNOUNCED: dict[str, float] = {}
+FOLLOW_THROTTLE = 1.0
+
+
+def follow(topic: str, task: Task) -> None:
+    """Enqueue `task()` (no arguments) after commits that announce `topic`."""
+    if task not in _FOLLOWERS.setdefault(topic, []):
+        _FOLLOWERS[topic].append(task)
+
+
+def announce_on_commit(topic: str) -> None:
+    followers = _FOLLOWERS.get(topic)
+    if not followers:
+        return
+    now = time.monotonic()
+    if now - _LAST_ANNOUNCED.get(topic, -FOLLOW_THROTTLE) < FOLLOW_THROTTLE:
+        return
+    _LAST_ANNOUNCED[topic] = now
+    for follower in followers:
+        enqueue_on_commit(follower)
 
 
 @periodic(name="core.prune_worker_history", every=timedelta(hours=1))

@@ -1,6 +1,10 @@
 """Staff pages of the insights app (mounted under /staff/insights/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from shiyu.insights import views
 
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.insights_dashboard, name="dashboard"),
+]

@@ -1,0 +1,145 @@
+"""Hot-issue clustering on a generated set with a known answer; the offline command."""
+
+import json
+import random
+from datetime import datetime, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from shiyu.insights.hotissues import Message, cluster
+from shiyu.insights.hotissues.algorithm import heat_of
+from shiyu.insights.hotissues.places import place_keys, places
+from shiyu.insights.hotissues.xlsx import parse_time
+
+# (place, matter variants, how many messages, votes each)
+ISSUES = [
+    ("阳光花园小区", ["阳光花园小区楼下烧烤店油烟扰民", "阳光花园小区烧烤摊油烟大晚上吵闹",
+                     "投诉阳光花园小区临街烧烤油烟", "阳光花园小区一楼烧烤店油烟噪音严重"], 9, 3),
+    ("锦绣家园", ["锦绣家园开发商捆绑销售车位", "锦绣家园强制业主购买车位",
+                 "反映锦绣家园车位捆绑销售问题"], 6, 20),
+    ("青山路", ["青山路修路工地夜间施工噪音", "青山路晚上施工吵得无法睡觉", "投诉青山路夜间违规施工"], 5, 1),
+    ("滨江新城", ["滨江新城小区附近搅拌站粉尘污染", "滨江新城旁搅拌站噪音粉尘严重",
+                 "滨江新城搅拌站影响居民生活"], 4, 0),
+]
+NOISE = ["咨询社保卡补办流程", "公积金提取需要什么材料", "建议增加公交线路班次", "医保报销比例是多少",
+         "孩子入学户籍证明怎么开", "出租车拒载如何投诉", "驾照换证在哪里办理", "养老保险断缴怎么办",
+         "图书馆开放时间咨询", "电动车上牌需要哪些证件", "城管执法态度问题", "自来水水费标准咨询"]
+
+
+def _generated(seed: int = 3):
+    rng = random.Random(seed)
+    base = datetime(2026, 3, 1, 9, 0)
+    messages, truth = [], {}
+    n = 0
+    for place, variants, count, votes in ISSUES:
+        ids = []
+        for i in range(count):
+            n += 1
+            title = variants[i % len(variants)]
+            body = f"{title}。{rng.choice(['已经持续很久了', '希望有关部门尽快处理', '严重影响居民休息'])}。"
+            when = base + timedelta(days=rng.randint(0, 20))
+            messages.append(Message(id=str(n), title=title, body=body, time=when, votes_up=votes,
+                                    submitter=f"u{n % (count - 1) if count > 2 else n}"))
+            ids.append(str(n))
+        truth[place] = set(ids)
+    for text in NOISE:
+        n += 1
+        messages.append(Message(id=str(n), title=text, body=f"{text}？谢谢。", time=base, submitter=f"x{n}"))
+    rng.shuffle(messages)
+    return messages, truth
+
+
+def test_groups_a_generated_set_with_a_known_answer():
+    messages, truth = _generated()
+    issues = cluster(messages, top=6)
+    found = {frozenset(i.ids) for i in issues}
+    for place, ids in truth.items():
+        assert frozenset(ids) in found, (place, [i.ids for i in issues])
+    by_ids = {frozenset(i.ids): i for i in issues}
+    for place, ids in truth.items():
+        assert place in by_ids[frozenset(ids)].place
+    # The biggest, most supported issues first.
+    assert issues[0].ids and set(issues[0].ids) == truth["阳光花园小区"]
+    assert set(issues[1].ids) == truth["锦绣家园"]
+    assert [i.rank for i in issues] == list(range(1, len(issues) + 1))
+    assert issues[0].period[0] <= issues[0].period[1]
+
+
+def test_same_matter_at_two_places_is_two_issues():
+    base = datetime(2026, 3, 1)
+    messages = [Message(id=f"{p}{i}", title=f"{place}小区烧烤油烟扰民{i}", body="烧烤油烟太大", time=base)
+                for p, place in (("a", "阳光花园"), ("b", "翠湖苑")) for i in range(3)]
+    groups = {frozenset(i.ids) for i in cluster(messages, top=5)}
+    assert frozenset({"a0", "a1", "a2"}) in groups and frozenset({"b0", "b1", "b2"}) in groups
+
+
+def test_heat_score():
+    now = datetime(2026, 3, 31)
+    one = [Message(id="1", title="t", body="", time=now, submitter="a")]
+    many = [Message(id=str(i), title="t", body="", time=now, submitter=f"s{i}") for i in range(5)]
+    same_person = [Message(id=str(i), title="t", body="", time=now, submitter="s") for i in range(5)]
+    old = [Message(id=str(i), title="t", body="", time=now - timedelta(days=120), submitter=f"s{i}")
+           for i in range(5)]
+    voted = [Message(id="1", title="t", body="", time=now, votes_up=500, submitter="a")]
+    assert heat_of(many, now=now) > heat_of(same_person, now=now) > heat_of(one, now=now)
+    assert heat_of(many, now=now) > heat_of(old, now=now) >= 0.5 * heat_of(many, now=now)
+    assert heat_of(voted, now=now) > heat_of(one, now=now)
+
+
+def test_places():
+    assert places("A5区魅力之城小区临街餐饮店油烟噪音扰民") == ["魅力之城小区"]
+    assert places("反映A市金毛湾配套入学的问题") == ["金毛湾"]
+    assert "伊景园滨河苑" in places("伊景园滨河苑捆绑销售车位")
+    assert {"暮云街道", "丽发新城小区", "丽发新城"} <= place_keys("暮云街道丽发新城小区")
+    assert places("咨询社保卡补办流程") == []
+
+
+def test_time_cells():
+    assert parse_time("2019/2/28 11:25:05") == datetime(2019, 2, 28, 11, 25, 5)
+    assert parse_time(datetime(2019, 3, 1, 8, 0)) == datetime(2019, 3, 1, 8, 0)
+    assert parse_time("not a date") is None
+
+
+def _xlsx(path, rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "反对数", "点赞数"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def test_offline_command_prints_one_json_list(tmp_path):
+    messages, truth = _generated()
+    path = tmp_path / "messages.xlsx"
+    rows = []
+    for i, m in enumerate(messages):
+        # Half the times as strings, half as real Excel datetimes, like the organiser's file.
+        when = m.time.strftime("%Y/%-m/%-d %H:%M:%S") if i % 2 else m.time
+        rows.append([int(m.id), m.submitter, m.title, when, f"\n\t\t{m.body}\u3000\n", 0, m.votes_up])
+    _xlsx(path, rows)
+    out = StringIO()
+    call_command("insights", "hot_issues", "--xlsx", str(path), "--top", "3", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert isinstance(result, list) and len(result) == 3
+    assert set(result[0]) == {"rank", "heat", "ids", "period", "place", "description"}
+    assert set(result[0]["ids"]) == truth["阳光花园小区"] and result[0]["rank"] == 1
+    assert result[0]["period"][0] <= result[0]["period"][1]
+
+
+def test_offline_command_rejects_a_file_without_the_columns(tmp_path):
+    import openpyxl
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "bad.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["a", "b"])
+    book.save(path)
+    with pytest.raises(CommandError):
+        call_command("insights", "hot_issues", "--xlsx", str(path), "--json", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("insights", "hot_issues", "--xlsx", str(tmp_path / "missing.xlsx"), stdout=StringIO())
