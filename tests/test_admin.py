@@ -18,7 +18,7 @@ def test_department_cannot_become_its_own_parent(city):
     before = Department.objects.get(pk=dept.pk).path
     response = admin_client().post(f"/admin/accounts/department/{dept.pk}/change/", {
         "code": dept.code, "name": dept.name, "name_en": dept.name_en, "parent": dept.pk,
-        "area": "", "is_active": "on"})
+        "area": "", "is_active": "on", "kind": dept.kind})
     assert response.status_code == 200  # the form again, with the error, not a crash
     assert Department.objects.get(pk=dept.pk).path == before
 
@@ -27,7 +27,7 @@ def test_moving_a_department_is_audited_and_repathed(city):
     child, parent = city.departments["SZJ"], city.departments["ZJJ"]
     response = admin_client().post(f"/admin/accounts/department/{child.pk}/change/", {
         "code": child.code, "name": child.name, "name_en": child.name_en, "parent": parent.pk,
-        "area": "", "is_active": "on"})
+        "area": "", "is_active": "on", "kind": child.kind})
     assert response.status_code == 302
     assert Department.objects.get(pk=child.pk).path.startswith(parent.path)
     assert AuditEvent.objects.filter(verb="config.change", object_id=str(child.pk)).exists()

@@ -55,9 +55,9 @@ class DepartmentAdmin(ServiceAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # cases and categories refer to units; deactivate one instead
-    list_display = ("code", "name", "name_en", "parent", "area", "is_active")
+    list_display = ("code", "name", "name_en", "parent", "area", "kind", "is_active")
     search_fields = ("code", "name", "name_en")
-    list_filter = ("is_active",)
+    list_filter = ("is_active", "kind")
     readonly_fields = ("path",)
 
 

@@ -25,6 +25,11 @@ class User(AbstractUser):
 class Department(models.Model):
     """A unit that handles cases (承办单位); a tree, e.g. bureau › section, district › office."""
 
+    class Kind(models.TextChoices):
+        UNIT = "unit", _("Handling unit")
+        # A people's mediation committee (人民调解委员会) at community, street or district level.
+        MEDIATION = "mediation", _("Mediation committee")
+
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent"),
@@ -45,6 +50,8 @@ class Department(models.Model):
         related_name="departments",
     )
     is_active = models.BooleanField(verbose_name=_("is active"), default=True)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16, choices=Kind.choices, default=Kind.UNIT,
+                            db_index=True)
     path = models.CharField(verbose_name=_("path"), max_length=255, db_index=True, editable=False, default="")
 
     class Meta:

@@ -53,11 +53,12 @@ def token_user(raw: str) -> User | None:
 
 @transaction.atomic
 def department_create(*, code: str, name: str, name_en: str = "", parent: Department | None = None,
-                      area_id: int | None = None, actor: User | None = None) -> Department:
+                      area_id: int | None = None, actor: User | None = None,
+                      kind: str = Department.Kind.UNIT) -> Department:
     if Department.objects.filter(code=code).exists():
         raise InvalidInput(_("A department with code %(code)s exists.") % {"code": code}, field="code")
     dept = Department.objects.create(code=code, name=name, name_en=name_en, parent=parent,
-                                     area_id=area_id)
+                                     area_id=area_id, kind=kind)
     dept.path = child_path(parent, dept.pk)
     dept.save(update_fields=["path"])
     audit_record(actor=actor, verb="department.create", obj=dept, data={"code": code})
@@ -142,3 +143,30 @@ def config_delete(*, actor: User, obj) -> None:
     obj.delete()
     invalidate_all()
     transaction.on_commit(invalidate_all)
+
+
+@transaction.atomic
+def resident_sign_in_by_email(*, email: str, issued_at: float) -> User:
+    """The resident account of an e-mail address its owner just proved (by a link sent there),
+    made on first use. A link is spent by the sign-in it makes: one issued before the account's
+    last sign-in is refused, so it works once and a newer sign-in voids older links."""
+    address = (email or "").strip().lower()
+    user = (User.objects.select_for_update().filter(email__iexact=address, is_system=False)
+            .order_by("pk").first()) if address else None
+    if user is not None:
+        if user.is_superuser or policies.is_staff_user(user) or not user.is_active:
+            raise NotFound()  # staff sign in with their password, never with an e-mailed link
+        if user.last_login and user.last_login.timestamp() >= issued_at:
+            raise InvalidInput(_("This link was already used or a newer one was sent. Ask for a new link."),
+                               field="token")
+    elif address:
+        user = user_create(username=f"r_{secrets.token_hex(8)}", password="")
+        user.email = address
+        user.save(update_fields=["email"])
+        membership_grant(user=user, role_code="resident")
+    else:
+        raise InvalidInput(_("Enter your e-mail address."), field="email")
+    user.last_login = timezone.now()
+    user.save(update_fields=["last_login"])
+    audit_record(actor=user, verb="resident.sign_in", obj=user, data={"via": "email_link"})
+    return user
