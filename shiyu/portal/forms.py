@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shiyu.cases import attachments
 from shiyu.cases import selectors as case_selectors
 from shiyu.cases.services import CaseInput
 from shiyu.core.i18n import localized_name
@@ -63,6 +64,16 @@ def area_choices() -> list:
     return choices
 
 
+class PhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+def photo_help() -> str:
+    return str(_("Up to %(n)d photos, at most %(mb)s MB each. Location and camera data are removed "
+                 "from the photos.") % {"n": attachments.MAX_COUNT.get(),
+                                        "mb": f"{float(attachments.MAX_MB.get()):g}"})
+
+
 class SubmitForm(forms.Form):
     kind = forms.ChoiceField(label=_("What kind of request is it?"), choices=case_selectors.kind_choices,
                              initial="complaint")
@@ -88,6 +99,14 @@ class SubmitForm(forms.Form):
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     # One token per rendered form: a double-clicked or retried submit returns the first case.
     token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    # Rendered here, read by the view (request.FILES): cases.attachments checks and re-encodes.
+    photos = forms.FileField(label=_("Photos"), required=False, widget=PhotoInput(
+        attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}))
+    publish_consent = forms.BooleanField(
+        label=_("Once resolved, my request may be published on the city's transparency pages"),
+        required=False,
+        help_text=_("Staff remove your name, phone number and other personal details before "
+                    "anything is published. Your contact details are never published."))
 
     contact_fields = ("contact_name", "contact_phone", "contact_email")
 
@@ -97,8 +116,12 @@ class SubmitForm(forms.Form):
         self.fields["area"].choices = area_choices()
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4().hex)
+        self.fields["photos"].help_text = photo_help()
+        self.fields["photos"].widget.attrs.update({
+            "data-max-mb": f"{float(attachments.MAX_MB.get()):g}",
+            "data-too-big": str(_("Too large: it will be refused."))})
 
-    def case_input(self) -> CaseInput:
+    def case_input(self, photos: list | None = None) -> CaseInput:
         d = self.cleaned_data
         lat, lon = d.get("latitude"), d.get("longitude")
         if lat is not None and lon is not None:
@@ -107,7 +130,8 @@ class SubmitForm(forms.Form):
                          area=d["area"] or None, address=d["address"], channel="web",
                          latitude=lat, longitude=lon,
                          contact_name=d["contact_name"], contact_phone=d["contact_phone"],
-                         contact_email=d["contact_email"])
+                         contact_email=d["contact_email"], photos=list(photos or []),
+                         publish_consent=bool(d.get("publish_consent")))
 
     def add_service_error(self, field: str | None, message) -> None:
         name = SERVICE_FIELDS.get(field or "", field)

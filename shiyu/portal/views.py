@@ -12,8 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from shiyu.cases import presenters, selectors
+from shiyu.cases import attachments, presenters, selectors, transparency
+from shiyu.cases.attachment_views import photo_response
 from shiyu.cases.services import case_resident_feedback, case_resident_reopen
+from shiyu.cases.services.resident import reopen_open
 from shiyu.core import errors, ratelimit
 from shiyu.intake.services import intake_submit
 from shiyu.portal.forms import FeedbackForm, ReopenForm, SubmitForm, TrackForm
@@ -52,11 +54,15 @@ def submit(request):
         return render(request, "portal/submit.html", {"form": SubmitForm()})
     form = SubmitForm(request.POST)
     status = 422
+    uploads = request.FILES.getlist("photos")
     try:
         if not request.user.is_authenticated:
             ratelimit.check(request, "submit")
         if form.is_valid():
-            case, _created = intake_submit(actor=request.user, data=form.case_input(),
+            # Checked and re-encoded before anything is written; a bad photo refuses the whole
+            # submission (the resident fixes it and sends again), it never drops silently.
+            photos = attachments.photos_from_uploads(uploads)
+            case, _created = intake_submit(actor=request.user, data=form.case_input(photos),
                                            idempotency_key=form.cleaned_data["token"])
             if _created and request.POST.get("follow"):
                 # "This is my matter": joined to the case the hint offered (or left as it is).
@@ -74,6 +80,9 @@ def submit(request):
         form.add_error(None, _("This form was already sent with different content. "
                                "Check it and send it again to submit a new matter."))
         status = 409
+    if uploads and "photos" not in form.errors:
+        # A browser never re-fills a file input: say so rather than let photos vanish unnoticed.
+        form.add_error("photos", _("Please choose your photos again before sending."))
     return render(request, "portal/submit.html", {"form": form}, status=status)
 
 
@@ -112,16 +121,26 @@ def track(request):
 def track_detail(request, code: str):
     if request.session.pop("shiyu_tracked", None) != code:
         ratelimit.check(request, "track")
-    case = presenters.track_dict(selectors.case_by_code(code))
+    found = selectors.case_by_code(code)
+    case = presenters.track_dict(found)
     if case["code"] != code:
         return redirect("portal:track-detail", code=case["code"])  # one canonical address per case
     return render(request, "portal/track_detail.html", {
         "case": case,
+        "photos": transparency.attachment_list(case_id=found.pk),
         # A merged request follows the case it repeats: its submitter sees that case's progress.
         "survivor": routing_selectors.merged_survivor_track(code) if case["state"] == "merged" else None,
         "feedback_form": FeedbackForm() if case["state"] == "replied" else None,
-        "reopen_form": ReopenForm() if case["state"] == "closed" else None,
+        "reopen_form": ReopenForm() if case["state"] == "closed" and reopen_open(found) else None,
     })
+
+
+@require_safe
+@domain_errors
+def track_photo(request, code: str, attachment_id: int):
+    """A photo of the resident's own case; the tracking code is the capability, as for the page."""
+    ratelimit.check(request, "track")
+    return photo_response(transparency.attachment_by_code(code=code, attachment_id=attachment_id))
 
 
 def _resident_action(request, code: str, action, success: str, **params):
