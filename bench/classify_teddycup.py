@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
 import random
 import re
@@ -88,6 +89,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--unlabelled", action="store_true")
     parser.add_argument("--self-train", type=float, metavar="CONFIDENCE", help="with --unlabelled")
+    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a model parameter (JSON value), e.g. svm_c=0.5; repeatable")
     parser.add_argument("--skip-10k", action="store_true")
     parser.add_argument("--skip-cv", action="store_true", help="only the speed and size figures")
     args = parser.parse_args()
@@ -97,11 +100,15 @@ def main() -> None:
         sys.exit(f"no {csv_path}: this bench needs the shared Teddy Cup data")
     corpus = training.read_csv(csv_path, ["title", "body"], "label")
     extra = read_unlabelled(folder) if args.unlabelled else None
-    params = {"self_train": args.self_train} if args.self_train and extra else None
+    params: dict | None = {"self_train": args.self_train} if args.self_train and extra else None
+    for item in args.param:
+        key, _, value = item.partition("=")
+        params = {**(params or {}), key.strip(): json.loads(value)}
     print(
         f"data: {csv_path} ({len(corpus)} rows, {len(set(corpus.labels))} classes)"
         + (f", idf also on {len(extra[0])} unlabelled messages" if extra else "")
-        + (f", self-training at confidence >= {args.self_train}" if params else "")
+        + (f", self-training at confidence >= {args.self_train}" if args.self_train and extra else "")
+        + (f", parameters {params}" if params else "")
     )
 
     if not args.skip_cv:

@@ -351,6 +351,22 @@ def next_working_instant(moment: datetime) -> datetime:
     return _latest(cal, _position(cal, moment))
 
 
+def position(moment: datetime) -> int:
+    """Working time from the calendar's first day to `moment`, in microseconds: monotone in the
+    moment, so comparing positions compares instants up to the non-working time between them
+    (a sweep compares a million deadlines' steps with the present this way, and turns only the
+    next one into an instant)."""
+    return _position(_cache.get(), moment)
+
+
+def day_end(day: date) -> datetime:
+    """The end of the working hours of `day`, or of the last working day before it (a deadline
+    given as a date alone)."""
+    cal = _cache.get()
+    next_midnight = cal.local_epoch + timedelta(days=day.toordinal() + 1 - _EPOCH_ORDINAL)
+    return _earliest(cal, _position(cal, next_midnight))
+
+
 def hours_per_day() -> float:
     return _cache.get().day_us / US_PER_HOUR
 

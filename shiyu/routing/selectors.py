@@ -15,7 +15,7 @@ from shiyu.cases.selectors import case_by_code, case_get_for_user, case_list_for
 from shiyu.core import clock
 from shiyu.core.i18n import localized_name
 from shiyu.core.ids import is_number
-from shiyu.core.masking import mask_text
+from shiyu.core.masking import mask_text, scrub_names
 from shiyu.geo.selectors import area_label, area_lookup
 from shiyu.routing import duplicates
 from shiyu.routing.models import DispatchRule, DispatchRuleRevision, DuplicateCandidate, RoutingDecision
@@ -146,7 +146,7 @@ def similar_public(
         out.append(
             {
                 "id": case.pk,
-                "title": mask_text(case.title),
+                "title": scrub_names(mask_text(case.title), (case.contact_name,)),
                 "state": presenters.state_label(case.state),
                 "category": localized_name(case.category) if case.category else "",
                 "area": area_label(case.area) if case.area else "",

@@ -135,7 +135,8 @@ def _fit(
     corpus: Corpus, params: dict[str, Any] | None, extra: tuple[Sequence[str], Sequence[str]] | None
 ) -> RoutingModel:
     smallest = min(Counter(corpus.labels).values())
-    return new_model(params, n_min_class=smallest).fit(corpus.titles, corpus.bodies, corpus.labels, extra)
+    return new_model(params, n_min_class=smallest, n_rows=len(corpus)).fit(
+        corpus.titles, corpus.bodies, corpus.labels, extra)
 
 
 def cross_validate(

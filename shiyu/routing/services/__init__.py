@@ -11,8 +11,10 @@ from shiyu.routing.services.catalog import (
 from shiyu.routing.services.duplicates import case_follow, follow_token
 from shiyu.routing.services.intake import (
     corrections_collect,
+    corrections_collect_recent,
     route_after_intake,
     route_apply,
+    route_missed,
     route_prepare,
 )
 
@@ -23,9 +25,11 @@ __all__ = [
     "catalog_export_rows",
     "catalog_import",
     "corrections_collect",
+    "corrections_collect_recent",
     "follow_token",
     "route_after_intake",
     "route_apply",
+    "route_missed",
     "route_prepare",
     "rule_delete",
     "rule_save",

@@ -8,16 +8,18 @@ data (case id and exception type only) and carries on.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shiyu.accounts.services import system_user
 from shiyu.cases import services as case_services
 from shiyu.cases import taxonomy
-from shiyu.cases.models import Case
+from shiyu.cases.models import Case, CaseEvent
 from shiyu.core import citysettings, clock, errors
 from shiyu.routing import catalog, duplicates
 from shiyu.routing.models import CaseSignature, DuplicateCandidate, RoutingCorrection, RoutingDecision
@@ -270,6 +272,52 @@ def route_apply(*, actor: Any, case_id: int, category_code: str = "") -> Case:
     CaseSignature.objects.filter(case_id=case_id).update(category_id=category.pk)
     corrections_collect(case_ids=[case_id], actor=actor)
     return case
+
+
+# The periodic collection re-reads this much: a worker down for a day loses no correction.
+CORRECTIONS_LOOKBACK = timedelta(days=2)
+UNROUTED_GRACE = timedelta(minutes=10)  # route_case normally runs within seconds of the commit
+UNROUTED_LOOKBACK = timedelta(days=3)
+UNROUTED_BATCH = 500
+
+
+def corrections_collect_recent(*, now: datetime | None = None, chunk: int = 2000) -> int:
+    """The periodic form: corrections of every case acted on within CORRECTIONS_LOOKBACK (an
+    indexed range of case events), whatever path staff took (the routing panel, the case page's
+    dispatch or transfer, the API). Re-reading overlapping windows is harmless: a pair is stored
+    once. → rows added."""
+    now = now or clock.now()
+    case_ids = sorted(set(
+        CaseEvent.objects.filter(created_at__gte=now - CORRECTIONS_LOOKBACK, created_at__lte=now)
+        .values_list("case_id", flat=True)))
+    added = 0
+    for start in range(0, len(case_ids), chunk):
+        with transaction.atomic():
+            added += corrections_collect(case_ids=case_ids[start:start + chunk])
+    return added
+
+
+def unrouted_case_ids(*, now: datetime | None = None, limit: int = UNROUTED_BATCH) -> list[int]:
+    """Recent cases without a routing decision, older than the grace period: their route_case task
+    was lost (a queue flushed, a worker killed before the task row committed)."""
+    now = now or clock.now()
+    decided = RoutingDecision.objects.filter(case_id=OuterRef("pk"))
+    return list(
+        Case.objects.filter(submitted_at__gte=now - UNROUTED_LOOKBACK, submitted_at__lte=now - UNROUTED_GRACE)
+        .exclude(Exists(decided)).order_by("submitted_at", "id").values_list("pk", flat=True)[:limit])
+
+
+def route_missed(*, now: datetime | None = None) -> int:
+    """Route each case whose routing never ran (see unrouted_case_ids). route_after_intake is
+    idempotent (a case with a decision is skipped; a concurrent twin fails on the signature's
+    primary key and is logged), so this may overlap a late route_case. → cases routed."""
+    routed = 0
+    for case_id in unrouted_case_ids(now=now):
+        route_after_intake(case_id)
+        routed += RoutingDecision.objects.filter(case_id=case_id).exists()
+    if routed:
+        log.warning("routing: %s cases had not been routed (lost route_case tasks); routed now", routed)
+    return routed
 
 
 def corrections_collect(*, case_ids: list[int] | None = None, actor: Any = None) -> int:
