@@ -42,7 +42,13 @@ def restore_migration_data() -> None:
 
     from django.apps import apps
 
-    for module in ("shiyu.accounts.migrations.0002_roles", "shiyu.cases.migrations.0002_default_policy"):
+    for module in ("shiyu.accounts.migrations.0002_roles", "shiyu.cases.migrations.0002_default_policy",
+                   "shiyu.cases.migrations.0008_attachments_publication",
+                   "shiyu.disputes.migrations.0002_defaults", "shiyu.reception.migrations.0002_defaults",
+                   "shiyu.knowledge.migrations.0003_permissions",
+                   "shiyu.goals.migrations.0002_permissions",
+                   "shiyu.participation.migrations.0002_permissions",
+                   "shiyu.alerts.migrations.0002_permissions", "shiyu.reports.migrations.0002_permissions"):
         importlib.import_module(module).forwards(apps, None)
 
 

@@ -157,6 +157,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("POST", "api:case-action[escalate]"): action({"supervisor"}, lead=True),
     ("POST", "api:case-action[pause]"): action({"handler", "unithead"}, lead=True),
     ("POST", "api:case-action[resume]"): action({"handler", "unithead"}, lead=True),
+    ("POST", "api:case-action[reply_approve]"): action({"supervisor"}, lead=True),
+    ("POST", "api:case-action[reply_reject]"): action({"supervisor"}, lead=True),
     ("POST", "api:case-action[comment]"): action(
         {"operator", "dispatcher", "handler", "unithead", "supervisor", "leader"}, lead=True),
     # An action that does not exist: 404 for whoever sees the case.
@@ -259,6 +261,18 @@ def _build() -> World:
     cases["paused"] = new("in_progress", title="等待居民补充材料")
     services.case_pause(actor=u["handler"], case_id=cases["paused"].pk, reason="等待居民补充材料")
     cases["paused"].refresh_from_db()
+    # A reply held for review (reply quality): the hold is switched on just for this reply.
+    from shiyu.core import citysettings
+    from shiyu.core.models import CitySetting
+    cases["held"] = new("in_progress", title="回复待审核")
+    CitySetting.objects.update_or_create(key="replyquality.hold", defaults={"value": True})
+    CitySetting.objects.update_or_create(key="replyquality.threshold", defaults={"value": 1.0})
+    citysettings.invalidate()
+    services.case_reply(actor=u["handler"], case_id=cases["held"].pk, text="已处理。")
+    CitySetting.objects.filter(key__in=("replyquality.hold", "replyquality.threshold")).delete()
+    citysettings.invalidate()
+    cases["held"].refresh_from_db()
+    assert cases["held"].state == "in_progress" and cases["held"].held_reply_text
     # The case the read endpoints look at: the resident's own, in progress at HBJ.
     cases["read"] = new("in_progress", actor=u["resident"], title="居民本人的诉求")
     tokens = {role: token_issue(username=role, password=PASSWORD) for role in ROLES[1:]}
@@ -303,6 +317,8 @@ ACTION_CALLS = {
     "comment": ("in_progress", {"text": "内部意见"}),
     "pause": ("in_progress", {"reason": "等待居民补充材料"}),
     "resume": ("paused", {}),
+    "reply_approve": ("held", {}),
+    "reply_reject": ("held", {"reason": "答复未回应诉求"}),
     "bogus": ("in_progress", {}),
 }
 

@@ -68,6 +68,9 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["shiyu.accounts.backends.ShiyuBackend"]
 # API tokens expire; a client signs in again for a new one.
 SHIYU_TOKEN_DAYS = int(env_str("SHIYU_TOKEN_DAYS", "30"))
+# Where residents and staff reach this server ("https://12345.example.gov.cn"): emails and SMS
+# carry links, and a worker has no request to take the host from.
+SHIYU_BASE_URL = env_str("SHIYU_BASE_URL", "").strip().rstrip("/")
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:workbench"
 LOGOUT_REDIRECT_URL = "portal:home"
@@ -130,6 +133,22 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Residents' photos and generated open data. No MEDIA_URL: files are served by views that check
+# who asks (shiyu/portal, shiyu/cases), never by the web server from this directory.
+MEDIA_ROOT = VAR_DIR / "media"
+# The daily anonymised open-data files (shiyu/portal/opendata.py), served from here.
+SHIYU_OPENDATA_DIR = VAR_DIR / "opendata"
+# E-mail (residents' one-time sign-in links). By default messages are written as files under
+# VAR_DIR/mail (development); a deployment sets SHIYU_EMAIL_BACKEND to Django's SMTP backend and
+# EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS.
+EMAIL_BACKEND = env_str("SHIYU_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("SHIYU_FROM_EMAIL", "noreply@localhost")
 # Front-end packages come from npm at install time (`make assets` copies them here);
 # the app serves them itself because intranet deployments have no internet.
 STATICFILES_DIRS = [BASE_DIR / "assets"] if (BASE_DIR / "assets").exists() else []
@@ -142,6 +161,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBased
 if env_str("REDIS_URL", ""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": env_str("REDIS_URL", "")}}
+
+# Keys that encrypt personal data at rest (shiyu/core/crypto.py): comma-separated Fernet keys, the
+# first encrypts, all decrypt. Unset: a development key derived from SECRET_KEY (refused in production).
+SHIYU_FIELD_KEYS = env_list("SHIYU_FIELD_KEYS", [])
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

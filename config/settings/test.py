@@ -41,3 +41,8 @@ import os as _os  # noqa: E402
 import tempfile as _tempfile  # noqa: E402
 
 SHIYU_ROUTING_MODEL_DIR = _os.path.join(_tempfile.gettempdir(), f"shiyu-test-models-{_os.getpid()}")
+# Residents' photos and open-data files written by tests: never into the developer's var/.
+from pathlib import Path as _Path  # noqa: E402
+
+MEDIA_ROOT = _Path(_tempfile.gettempdir()) / f"shiyu-test-media-{os.getpid()}"
+SHIYU_OPENDATA_DIR = _Path(_tempfile.gettempdir()) / f"shiyu-test-opendata-{os.getpid()}"

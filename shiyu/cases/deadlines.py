@@ -182,7 +182,7 @@ class Step:
     clock: str
     due: datetime
     name: str  # due_soon | overdue | esc1..esc4
-    at: datetime
+    at: datetime | None  # when it falls due; None for a step plan() found passed (not worked out)
 
     @property
     def stage(self) -> str:
@@ -237,6 +237,16 @@ def stage_parts(stage: str) -> tuple[str, str]:
     return head, step
 
 
+_NOW_POSITION: list[Any] = [None, 0]
+
+
+def _now_position(now: datetime) -> int:
+    # A sweep plans thousands of cases at one `now`.
+    if _NOW_POSITION[0] is not now:
+        _NOW_POSITION[:] = [now, workcal.position(now)]
+    return _NOW_POSITION[1]
+
+
 def plan(case: Any, now: datetime, *, cap: int,
          th: Thresholds | None = None) -> tuple[list[Step], str, datetime | None]:
     """What the ladder does to `case` at `now`: the steps to take now, the stage after them and
@@ -256,12 +266,24 @@ def plan(case: Any, now: datetime, *, cap: int,
     passed: list[Step] = []
     future: list[Step] = []
     th = th or Thresholds.current()
+    # Passed or not is decided on working-time positions (two calendar look-ups per case instead
+    # of one per step); only the first step ahead is turned into an instant, exactly as step_at.
+    due_pos: int | None = None
+    now_pos = 0
     for name in names[start:]:
-        step = Step(clock_name, due, name, step_at(name, due, th))
-        if step.at > now:
-            future.append(step)
+        if name == "overdue":
+            ahead = due > now
+        else:
+            if due_pos is None:
+                due_pos, now_pos = workcal.position(due), _now_position(now)
+            hours = -th.due_soon_hours if name == "due_soon" else th.escalate_after_hours * int(name[3:])
+            target = due_pos + round(float(hours) * workcal.US_PER_HOUR)
+            # A reminder's instant is the latest with that position: on a tie it may lie ahead.
+            ahead = target > now_pos or (target == now_pos and hours < 0 and step_at(name, due, th) > now)
+        if ahead:
+            future.append(Step(clock_name, due, name, step_at(name, due, th)))
             break
-        passed.append(step)
+        passed.append(Step(clock_name, due, name, None))
     if any(s.name == "overdue" for s in passed):
         passed_todo = [s for s in passed if s.name != "due_soon"]
     else:

@@ -52,6 +52,16 @@ class FilterForm(forms.Form):
     department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int,
                                         empty_value=None)
     problem = forms.BooleanField(label=_("Problem cases only"), required=False)
+    # Carried as hidden fields: the drill-down from an insights figure (selectors.CaseFilters).
+    date_field = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                                   choices=[("", "")] + [(k, k) for k in selectors.DATE_FIELDS])
+    date_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    date_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    reopened = forms.NullBooleanField(required=False, widget=forms.HiddenInput)
+    first_contact = forms.NullBooleanField(required=False, widget=forms.HiddenInput)
+    open = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    overdue = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    lead = forms.BooleanField(required=False, widget=forms.HiddenInput)
     q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX,
                         widget=forms.TextInput(attrs={"type": "search",
                                                       "placeholder": _("Words in title, text or address")}))
@@ -73,7 +83,15 @@ class FilterForm(forms.Form):
             queue=queue, states=[data["state"]] if data.get("state") else [],
             kind=data.get("kind") or "", channel=data.get("channel") or "",
             category=data.get("category"), area=data.get("area"), department=data.get("department"),
-            problem=True if data.get("problem") else None, q=(data.get("q") or "").strip())
+            problem=True if data.get("problem") else None, q=(data.get("q") or "").strip(),
+            date_field=data.get("date_field") or "", date_from=data.get("date_from"),
+            date_to=data.get("date_to"), reopened=data.get("reopened"),
+            first_contact=data.get("first_contact"), open_only=bool(data.get("open")),
+            overdue=True if data.get("overdue") else None, lead_only=bool(data.get("lead")))
+
+    def drill_fields(self) -> list:
+        """The drill-down's hidden fields that carry a value (kept when the bar is used)."""
+        return [f for f in self.hidden_fields() if f.name != "queue" and f.value() not in (None, "", False)]
 
 
 class BulkDispatchFields(forms.Form):
@@ -150,6 +168,15 @@ class ExtendRequestForm(ActionForm):
     reason = _text(_("Reason"))
 
 
+class ExtendApproveForm(ActionForm):
+    days = forms.IntegerField(label=_("Grant working days (empty: as requested)"), min_value=1,
+                              max_value=MAX_EXTENSION_DAYS, required=False)
+    reply_due_at = forms.DateTimeField(
+        label=_("Or a new reply deadline"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    note = _text(_("Note (optional)"), required=False, rows=2)
+
+
 class MergeForm(ActionForm):
     target = forms.CharField(label=_("Merge into case (tracking code or number)"), max_length=32)
     note = _text(_("Note (optional)"), required=False, rows=2)
@@ -157,9 +184,9 @@ class MergeForm(ActionForm):
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "accept": NoteForm, "acknowledge": NoteForm, "close": NoteForm, "urge": NoteForm,
-    "escalate": NoteForm, "extend_approve": NoteForm,
+    "escalate": NoteForm, "extend_approve": ExtendApproveForm,
     "reject": ReasonForm, "return": ReasonForm, "reopen": ReasonForm, "extend_deny": ReasonForm,
-    "pause": ReasonForm, "resume": NoteForm,
+    "pause": ReasonForm, "resume": NoteForm, "reply_approve": NoteForm, "reply_reject": ReasonForm,
     "reply": TextForm, "answer": TextForm, "comment": TextForm,
     "dispatch": DepartmentForm, "transfer": DepartmentForm,
     "follow_up": FollowUpForm,
@@ -177,6 +204,8 @@ def action_form(action: str, case: Case, data: Any = None) -> ActionForm:
         if action == "transfer" and suggested == case.lead_department_id:
             suggested = None
         initial["lead_department"] = str(suggested) if suggested else ""
+    if form_class is ExtendApproveForm:
+        initial["days"] = case.extension_pending_days
     if data is not None:
         data = data.copy()
         data["version"] = str(case.version)  # redisplayed forms act on what is shown now

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shiyu.cases.workflow import State
+from shiyu.core.crypto import EncryptedTextField
 
 
 class Category(models.Model):
@@ -121,9 +122,11 @@ class Case(models.Model):
         help_text=_("The source system's id (hotline ticket number)."),
     )
     # Personal data: serves only the person who gave it (see accounts.policies "view_contact").
-    contact_name = models.CharField(verbose_name=_("contact name"), max_length=100, blank=True)
-    contact_phone = models.CharField(verbose_name=_("contact phone"), max_length=40, blank=True)
-    contact_email = models.CharField(verbose_name=_("contact email"), max_length=254, blank=True)
+    # Encrypted at rest (shiyu/core/crypto.py); erased N months after the case ends
+    # (cases.services.retention); max_length is the form's limit, the stored token is longer.
+    contact_name = EncryptedTextField(verbose_name=_("contact name"), max_length=100, blank=True)
+    contact_phone = EncryptedTextField(verbose_name=_("contact phone"), max_length=40, blank=True)
+    contact_email = EncryptedTextField(verbose_name=_("contact email"), max_length=254, blank=True)
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitter"),
@@ -168,6 +171,9 @@ class Case(models.Model):
         related_name="merged_cases",
     )
     reply_text = models.TextField(verbose_name=_("reply text"), blank=True)
+    # A reply held for a supervisor's review (reply quality); null when none is waiting. Nullable
+    # without a default so that adding it does not rebuild the table on SQLite.
+    held_reply_text = models.TextField(verbose_name=_("reply held for review"), null=True, blank=True)
     satisfaction = models.CharField(
         verbose_name=_("satisfaction"), max_length=16, choices=Satisfaction.choices, blank=True
     )
@@ -271,3 +277,58 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+
+class Attachment(models.Model):
+    """A photo a resident sent with a case. The file is a re-encoded copy (no EXIF, no GPS), stored
+    under MEDIA_ROOT and served only through views that check who asks (never a public URL)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE,
+                             related_name="attachments")
+    file = models.CharField(verbose_name=_("file"), max_length=255)  # storage name under MEDIA_ROOT
+    content_type = models.CharField(verbose_name=_("content type"), max_length=64)
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    width = models.PositiveIntegerField(verbose_name=_("width"))
+    height = models.PositiveIntegerField(verbose_name=_("height"))
+    sha256 = models.CharField(verbose_name=_("SHA-256"), max_length=64)
+    # Shown on the public page of a published case only once staff chose it there.
+    is_public = models.BooleanField(verbose_name=_("is public"), default=False)
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.file}"
+
+
+class Publication(models.Model):
+    """A resolved case its submitter agreed to publish: the consent, then the text staff reviewed
+    (personal data removed) and published on the transparency pages."""
+
+    class Status(models.TextChoices):
+        CONSENTED = "consented", _("Consented, not reviewed")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    case = models.OneToOneField(Case, verbose_name=_("case"), on_delete=models.CASCADE,
+                                related_name="publication")
+    status = models.CharField(verbose_name=_("status"), max_length=16, choices=Status.choices,
+                              default=Status.CONSENTED, db_index=True)
+    consented_at = models.DateTimeField(verbose_name=_("consented at"))
+    title = models.CharField(verbose_name=_("public title"), max_length=200, blank=True)
+    body = models.TextField(verbose_name=_("public description"), blank=True)
+    reply = models.TextField(verbose_name=_("public reply"), blank=True)
+    published_at = models.DateTimeField(verbose_name=_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status}"

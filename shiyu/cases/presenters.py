@@ -8,6 +8,7 @@ from shiyu.accounts.selectors import department_get, department_label
 from shiyu.cases import deadlines, selectors
 from shiyu.cases.models import Case, CaseEvent
 from shiyu.core.i18n import localized_name
+from shiyu.core.masking import scrub_names, scrub_public
 
 
 def _ref(obj) -> dict | None:
@@ -70,6 +71,8 @@ def action_label(action: str) -> str:
         "extend_deny": _("Extension refused"), "urge": _("Urged"), "escalate": _("Escalated"),
         "comment": _("Comment"), "pause": _("Paused, waiting for the resident"),
         "resume": _("Resumed"), "remind": _("Reminder"),
+        "reply_hold": _("Reply held for review"), "reply_approve": _("Replied"),
+        "reply_reject": _("Reply returned for revision"),
     }
     return labels.get(action, action)
 
@@ -98,12 +101,16 @@ def public_event(event: CaseEvent) -> dict:
 
 
 def track_dict(case: Case) -> dict:
+    # The tracking code is a capability anyone holding it (or guessing a shared link) may use: the
+    # title a resident typed is shown with their phone, e-mail and name masked.
+    names = (case.contact_name,)
     return {
-        "code": case.code, "title": case.title, "kind": case.kind, "state": case.state,
+        "code": case.code, "title": scrub_public(case.title, names=names), "kind": case.kind,
+        "state": case.state,
         "state_label": state_label(case.state), "submitted_at": case.submitted_at,
         "category": (_ref(case.category) or {}).get("name") if case.category else None,
         "department": (_ref(case.lead_department) or {}).get("name") if case.lead_department else None,
-        "reply_text": case.reply_text,
+        "reply_text": scrub_names(case.reply_text, names),
         "timeline": [public_event(e) for e in selectors.case_public_events(case)],
     }
 

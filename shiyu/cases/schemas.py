@@ -45,6 +45,11 @@ class CaseIn(Schema):
     address: str = Field("", max_length=1000)
     urgency: str = "normal"
     contact: ContactIn | None = None
+    # Photos as base64 strings (the whole request body is limited to 2 MB); each is checked and
+    # re-encoded like a portal upload, so EXIF and GPS never reach the server's storage.
+    photos: list[str] = Field(default_factory=list, max_length=20)
+    # The submitter agrees that the resolved case may be published once staff reviewed it.
+    publish_consent: bool = False
 
 
 class CaseCreatedOut(Schema):
@@ -143,6 +148,9 @@ class ActionIn(ObjectIn):
     # The length limit belongs to the text form (a case code) only: on the union it fails on ints.
     target: int | Annotated[str, Field(max_length=32)] | None = None
     days: int | None = None
+    # extend_approve: ISO 8601 (with or without offset; a date alone is the end of its working day),
+    # parsed by the service so a bad value gets its localised field error.
+    reply_due_at: str | None = Field(None, max_length=40)
 
 
 class ContactOut(Schema):

@@ -1,16 +1,19 @@
 """Reads of cases, always scoped by the actor: what they may not see is "not found"."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from shiyu.accounts import policies
+from shiyu.accounts.models import Department
 from shiyu.cases import workflow
 from shiyu.cases.models import Case, CaseEvent, Category
 from shiyu.cases.search import apply_search
-from shiyu.core import errors
+from shiyu.core import clock, errors
 from shiyu.core.ids import is_valid_id
 from shiyu.core.masking import mask_email, mask_name, mask_phone  # noqa: F401  (mask_* used by callers)
 
@@ -44,8 +47,18 @@ class CaseFilters:
     q: str = ""
     problem: bool | None = None
     overdue: bool | None = None
+    # The drill-down from an insights figure: cases whose `date_field` (submitted | accepted |
+    # acknowledged | closed) falls on local days date_from..date_to, and the figure's own cut.
+    date_field: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    reopened: bool | None = None
+    first_contact: bool | None = None
+    open_only: bool = False
+    lead_only: bool = False  # department: the lead unit (and its sub-units) only, as metrics count
 
     def apply(self, qs: QuerySet[Case]) -> QuerySet[Case]:
+        qs = self._apply_drill(qs)
         if self.queue and self.queue in QUEUES and QUEUES[self.queue][0]:
             qs = qs.filter(state__in=QUEUES[self.queue][0])
         if self.queue == "supervised":
@@ -70,7 +83,10 @@ class CaseFilters:
             qs = qs.filter(area__path__startswith=area.path) if area else qs.none()
         if self.department is not None and not is_valid_id(self.department):
             return qs.none()
-        if self.department:
+        if self.department and self.lead_only:
+            path = Department.objects.filter(pk=self.department).values_list("path", flat=True).first()
+            qs = qs.filter(lead_department__path__startswith=path) if path else qs.none()
+        elif self.department:
             qs = qs.filter(Q(lead_department_id=self.department) | Q(
                 pk__in=Case.assisting_departments.through.objects.filter(
                     department_id=self.department).values("case_id")))
@@ -79,6 +95,40 @@ class CaseFilters:
         if self.q:
             qs = apply_search(qs, self.q)
         return qs
+
+
+    def _apply_drill(self, qs: QuerySet[Case]) -> QuerySet[Case]:
+        column = DATE_FIELDS.get(self.date_field)
+        if column and self.date_from:
+            qs = qs.filter(**{f"{column}__gte": _day_start(self.date_from)})
+        if column and self.date_to:
+            qs = qs.filter(**{f"{column}__lt": _day_start(self.date_to + timedelta(days=1))})
+        if self.reopened is not None:
+            qs = qs.filter(reopen_count__gt=0) if self.reopened else qs.filter(reopen_count=0)
+        if self.first_contact is not None:
+            qs = qs.filter(first_contact=self.first_contact)
+        if self.open_only:
+            qs = qs.filter(state__in=[s.value for s in workflow.OPEN_STATES])
+        if self.overdue:
+            qs = qs.filter(overdue_q())
+        return qs
+
+
+DATE_FIELDS = {"submitted": "submitted_at", "accepted": "accepted_at", "acknowledged": "acknowledged_at",
+               "closed": "closed_at"}
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """Open, unpaused cases past a running deadline now (the acknowledgement deadline while
+    dispatched and not acknowledged, the reply deadline while dispatched or in progress)."""
+    now = now or clock.now()
+    return Q(paused_at__isnull=True) & (
+        Q(state="dispatched", acknowledged_at__isnull=True, ack_due_at__lt=now)
+        | Q(state__in=("dispatched", "in_progress"), reply_due_at__lt=now))
 
 
 def _assisting_q(path: str) -> Q:
@@ -158,7 +208,10 @@ def case_actions_for_user(*, actor: Any, case: Case) -> list[str]:
             continue
         if action == workflow.Action.ESCALATE and case.escalation_level >= 4:
             continue
-        if action == workflow.Action.REMIND:  # the sweep's, never a person's
+        if action in (workflow.Action.REMIND, workflow.Action.REPLY_HOLD):  # never a person's choice
+            continue
+        if action in (workflow.Action.REPLY_APPROVE, workflow.Action.REPLY_REJECT) and not (
+                case.held_reply_text):
             continue
         if (action == workflow.Action.PAUSE and case.paused_at) or (
                 action == workflow.Action.RESUME and not case.paused_at):

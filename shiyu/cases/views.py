@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from shiyu.accounts import policies
 from shiyu.accounts.selectors import department_list_by_pks
-from shiyu.cases import deadlines, forms, presenters, selectors, services
+from shiyu.cases import deadlines, forms, presenters, replyquality, selectors, services
 from shiyu.cases.models import Case
 from shiyu.core import clock, errors
 
@@ -57,10 +57,12 @@ ACTION_BUTTONS = {
     "extend_deny": gettext_lazy("Refuse extension"), "urge": gettext_lazy("Urge"),
     "escalate": gettext_lazy("Escalate"), "comment": gettext_lazy("Add comment"),
     "pause": gettext_lazy("Pause (waiting for the resident)"), "resume": gettext_lazy("Resume"),
+    "reply_approve": gettext_lazy("Send the held reply"),
+    "reply_reject": gettext_lazy("Return the reply for revision"),
 }
 LIGHT_LABELS = {"on_time": gettext_lazy("On time"), "due_soon": gettext_lazy("Due soon"),
                 "overdue": gettext_lazy("Overdue")}
-DANGER_ACTIONS = frozenset({"reject", "return", "extend_deny"})
+DANGER_ACTIONS = frozenset({"reject", "return", "extend_deny", "reply_reject"})
 
 
 def staff_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -321,6 +323,8 @@ def _timeline(events: Any) -> list[dict[str, Any]]:
             details.append((_("Merged into"), data["target_code"]))
         if data.get("automatic"):
             details.append((_("Automatic"), _("Problem case: escalated by the system")))
+        if isinstance(data.get("quality"), dict):
+            details.append((_("Reply quality"), replyquality_summary(data["quality"])))
         if event.action == "submit" and data.get("channel"):
             details.append((_("Channel"), dict(Case.Channel.choices).get(data["channel"], data["channel"])))
         if event.actor is not None:
@@ -336,6 +340,18 @@ def _timeline(events: Any) -> list[dict[str, Any]]:
             "public": event.is_public, "details": details,
         })
     return out
+
+
+def replyquality_summary(q: dict[str, Any]) -> str:
+    """The stored score in words: overall, the parts, then the reasons that lowered it."""
+    def pct(value: Any) -> str:
+        return f"{round(value * 100)}%" if isinstance(value, int | float) else "—"
+
+    parts = _("%(overall)s (relevance %(relevance)s, completeness %(completeness)s, timeliness "
+              "%(timeliness)s, politeness %(politeness)s)") % {
+        k: pct(q.get(k)) for k in ("overall", "relevance", "completeness", "timeliness", "politeness")}
+    reasons = replyquality.reason_texts(q.get("reasons") or [])
+    return " ".join([parts, *reasons])
 
 
 def _int_list(values: Any) -> list[int]:

@@ -44,6 +44,11 @@ class Action(StrEnum):
     PAUSE = "pause"  # 挂起: waiting for the resident; the clocks stop
     RESUME = "resume"
     REMIND = "remind"  # the supervision ladder's reminder (system only)
+    # Reply quality: a low-scoring reply is held (the reply verb's outcome, not a separate
+    # choice) until a supervisor sends it out or returns it to the unit for revision.
+    REPLY_HOLD = "reply_hold"
+    REPLY_APPROVE = "reply_approve"
+    REPLY_REJECT = "reply_reject"
 
 
 TERMINAL = frozenset({State.REJECTED, State.MERGED})
@@ -111,6 +116,9 @@ TABLE: dict[tuple[State | None, Action], Transition] = {
     **{(s, Action.PAUSE): _t(_STAY, "reason") for s in _WORKING},
     **{(s, Action.RESUME): _t(_STAY) for s in _WORKING},
     **{(s, Action.REMIND): _t(_STAY) for s in (*_WORKING, State.REPLIED)},
+    (State.IN_PROGRESS, Action.REPLY_HOLD): _t(_STAY, "text"),
+    (State.IN_PROGRESS, Action.REPLY_APPROVE): _t(State.REPLIED),
+    (State.IN_PROGRESS, Action.REPLY_REJECT): _t(_STAY, "reason"),
 }
 
 # The default policy: which role may take which action. The live policy is data in the
@@ -136,7 +144,10 @@ DEFAULT_ROLES: dict[Action, frozenset[str]] = {
     Action.COMMENT: frozenset({"operator", "dispatcher", "handler", "unithead", "supervisor", "leader"}),
     Action.PAUSE: frozenset({"handler", "unithead"}),
     Action.RESUME: frozenset({"handler", "unithead"}),
-    # REMIND: no role; only the system user's sweep takes it.
+    Action.REPLY_APPROVE: frozenset({"supervisor"}),
+    Action.REPLY_REJECT: frozenset({"supervisor"}),
+    # REMIND: no role; only the system user's sweep takes it. REPLY_HOLD: the reply verb's
+    # outcome when the reply-quality hold applies (checked as "reply").
 }
 # Not workflow actions, but permissions all the same.
 EXTRA_PERMISSIONS: dict[str, frozenset[str]] = {

@@ -130,6 +130,13 @@ def build_city(*, small: bool = False, password: str = DEMO_PASSWORD) -> City:
         city.departments[code] = department_create(code=code, name=f"{district.name}人民政府",
                                                    name_en=f"{district.name_en} Government",
                                                    area_id=district.pk)
+    # People's mediation committees (人民调解委员会): one per district, street and community.
+    for area in (*city.districts, *city.streets, *city.communities):
+        code = f"{area.code}TJ"
+        city.departments[code] = department_create(
+            code=code, name=f"{area.name}人民调解委员会",
+            name_en=f"{area.name_en or area.code} Mediation Committee", area_id=area.pk,
+            kind=Department.Kind.MEDIATION)
     for code, name, name_en, dept, ack, days, children in CATEGORIES:
         top = category_create(code=code, name=name, name_en=name_en, ack_hours=ack, complete_days=days,
                               default_department_id=city.departments[dept].pk)
@@ -177,3 +184,9 @@ def _staff(city: City, password: str) -> None:
     membership_grant(user=make("handler_jtj", "交通局承办人"), role_code="handler",
                      department=city.departments["JTJ"])
     membership_grant(user=make("resident", "市民"), role_code="resident")
+    # People's mediators: one per level of the first district's committees.
+    for username, display, area in (("mediator", "刘调解", city.communities[0]),
+                                    ("mediator_street", "陈调解", city.streets[0]),
+                                    ("mediator_district", "黄调解", city.districts[0])):
+        membership_grant(user=make(username, display), role_code="mediator",
+                         department=city.departments[f"{area.code}TJ"])

@@ -1,11 +1,16 @@
+import base64
+import binascii
+
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja.responses import Status
 
 from shiyu.accounts.auth import optional_bearer
+from shiyu.cases import attachments
 from shiyu.cases.api import router  # the one /cases path: GET lists (cases), POST submits (here)
 from shiyu.cases.schemas import CaseCreatedOut, CaseIn
 from shiyu.cases.services import CaseInput
-from shiyu.core import ratelimit
+from shiyu.core import errors, ratelimit
 from shiyu.core.api import actor_of
 from shiyu.intake import services
 
@@ -18,7 +23,17 @@ def case_input_from(payload: CaseIn, channel: str) -> CaseInput:
         longitude=payload.location.lon if payload.location else None, address=payload.address,
         urgency=payload.urgency, channel=channel,
         contact_name=contact.name if contact else "", contact_phone=contact.phone if contact else "",
-        contact_email=contact.email if contact else "")
+        contact_email=contact.email if contact else "",
+        photos=attachments.photos_prepare([(f"photo {i}", _base64(raw)) for i, raw in enumerate(
+            payload.photos, start=1)]) if payload.photos else [],
+        publish_consent=payload.publish_consent)
+
+
+def _base64(text: str) -> bytes:
+    try:
+        return base64.b64decode(text.split(",", 1)[-1] if text.startswith("data:") else text, validate=True)
+    except (binascii.Error, ValueError):
+        raise errors.InvalidInput(_("A photo is not valid base64."), field="photos") from None
 
 
 @router.post("/cases", response={200: CaseCreatedOut, 201: CaseCreatedOut}, auth=optional_bearer,

@@ -26,7 +26,9 @@ def _scope(actor: Any) -> str:
 
 
 def _fingerprint(data: CaseInput) -> str:
-    return hashlib.sha256(json.dumps(asdict(data), sort_keys=True, default=str).encode()).hexdigest()
+    fields = asdict(data)
+    fields["photos"] = [photo.sha256 for photo in data.photos]  # a photo counts by its digest
+    return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _replay(*, scope: str, key: str, fingerprint: str) -> Case | None:

@@ -43,7 +43,7 @@ CLOSED_STATES = ("closed", "rejected", "merged")
 OPEN_STATES = tuple(s for s, _label in Case.STATE_CHOICES if s not in CLOSED_STATES)
 LIST_FIELDS = ("id", "title", "body", "state", "category_id", "area_id", "lead_department_id",
                "latitude", "longitude", "address", "reply_text", "submitted_at", "updated_at",
-               "reply_due_at", "kind", "urgency", "closed_at", "channel")
+               "reply_due_at", "kind", "urgency", "closed_at", "channel", "contact_name")
 
 scrub = scrub_public  # the Open311 name for it
 
@@ -307,13 +307,14 @@ def request_dicts(cases: list[dict[str, Any]], *, extensions: bool = False) -> l
         if lead not in agencies:
             agencies[lead] = localized_name(departments.get(lead)) if lead else ""
         lat, lon = case["latitude"], case["longitude"]
+        names = (case.get("contact_name") or "",)  # the submitter's name, typed into the text
         item: dict[str, Any] = {
             "service_request_id": str(case["id"]),
             "status": status_of(case["state"]),
-            "status_notes": scrub(case["reply_text"]),
+            "status_notes": scrub(case["reply_text"], names=names),
             "service_name": service_name(service, cat) if service else "",
             "service_code": service.service_code if service else "",
-            "description": scrub(case["body"]),
+            "description": scrub(case["body"], names=names),
             "agency_responsible": agencies[lead],
             "service_notice": notices[category_id],
             "requested_datetime": w3c(case["submitted_at"], tz),
@@ -332,7 +333,7 @@ def request_dicts(cases: list[dict[str, Any]], *, extensions: bool = False) -> l
         if extensions:
             area = areas.get(case["area_id"]) if case["area_id"] else None
             item["extended_attributes"] = {
-                "title": scrub(case["title"]), "state": case["state"],
+                "title": scrub(case["title"], names=names), "state": case["state"],
                 "state_label": presenters.state_label(case["state"]), "kind": case["kind"],
                 "urgency": case["urgency"], "area": localized_name(area),
                 "category": localized_name(cat.categories.get(category_id)),

@@ -17,11 +17,14 @@ from shiyu.cases.services import notify
 from shiyu.cases.services.fields import required as missing
 from shiyu.core import clock, errors
 from shiyu.core.ids import is_valid_id
+from shiyu.core.tasks import announce_on_commit
 
 # Actions whose events the resident sees on the tracking page.
 PUBLIC_ACTIONS = frozenset({"submit", "accept", "reject", "merge", "answer", "dispatch", "acknowledge",
-                            "transfer", "reply", "follow_up", "close", "reopen", "pause", "resume"})
+                            "transfer", "reply", "follow_up", "close", "reopen", "pause", "resume",
+                            "reply_approve"})
 PROBLEM_THRESHOLD = 3
+EVENT_TOPIC = "cases.event"
 
 
 def lock_case(case_id: int, *, actor: Any = None, action: str = "") -> Case:
@@ -92,6 +95,7 @@ def apply(*, actor: Any, case: Case, action: str, version: int | None,
                                      is_public=action in PUBLIC_ACTIONS, created_at=now)
     audit_record(actor=actor, verb=f"case.{action}", obj=case,
                  data={"from": from_state, "to": to_state.value})
+    announce_on_commit(EVENT_TOPIC)  # read models (insights' rollups) follow the event log
     # The row now holds exactly `update`; mirror it instead of reading the row back.
     update["version"] = case.version + 1
     for name, value in update.items():

@@ -1,9 +1,11 @@
 """One service per workflow verb. Each locks the case, checks policy, moves it and records it."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shiyu.accounts.models import Department
@@ -11,6 +13,7 @@ from shiyu.accounts.selectors import department_get, department_list_by_pks
 from shiyu.cases import deadlines
 from shiyu.cases.models import Case, Category
 from shiyu.cases.selectors import case_by_code_for_user, case_get_for_user
+from shiyu.cases.services import quality
 from shiyu.cases.services._core import apply, lock_case, mark_problem_if_needed
 from shiyu.cases.services.fields import required as missing
 from shiyu.cases.services.submit import _category as submit_category
@@ -189,11 +192,19 @@ def case_return(*, actor: Any, case_id: int, reason: str, version: int | None = 
 
 @transaction.atomic
 def case_reply(*, actor: Any, case_id: int, text: str, version: int | None = None) -> Case:
+    """The unit's reply, scored for quality (the event keeps the score and its reasons). When the
+    hold is on and the score is low, the reply waits for a supervisor (reply_hold) instead."""
     case = lock_case(case_id, actor=actor, action="reply")
     text = _text(text, "text")
+    score = quality.assess_safely(case, text, clock.now())
+    data = {"quality": score.as_data()} if score is not None else {}
+    if score is not None and quality.should_hold(score):
+        return apply(actor=actor, case=case, action="reply_hold", version=version, payload={"text": text},
+                     data=data, changes=lambda c, s, now: {"held_reply_text": text})
     return apply(actor=actor, case=case, action="reply", version=version, payload={"text": text},
-                 changes=lambda c, s, now: {"reply_text": text, "replied_at": now,
-                                            **deadlines.reply_changes(now)})
+                 data=data, changes=lambda c, s, now: {"reply_text": text, "replied_at": now,
+                                                       "held_reply_text": None,
+                                                       **deadlines.reply_changes(now)})
 
 
 @transaction.atomic
@@ -248,13 +259,7 @@ def case_extend_request(*, actor: Any, case_id: int, days: int, reason: str,
                         version: int | None = None) -> Case:
     case = lock_case(case_id, actor=actor, action="extend_request")
     reason = _text(reason, "reason")
-    try:
-        days = int(days)
-    except (TypeError, ValueError):
-        days = 0
-    if not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise errors.InvalidInput(_("An extension is 1 to %(n)d days.") % {"n": MAX_EXTENSION_DAYS},
-                                  field="days")
+    days = _extension_days(days)
     if case.extension_pending_days:
         raise errors.Conflict(_("An extension request is already waiting for approval."))
     return apply(actor=actor, case=case, action="extend_request", version=version,
@@ -263,20 +268,50 @@ def case_extend_request(*, actor: Any, case_id: int, days: int, reason: str,
 
 
 @transaction.atomic
-def case_extend_approve(*, actor: Any, case_id: int, version: int | None = None, note: str = "") -> Case:
+def case_extend_approve(*, actor: Any, case_id: int, version: int | None = None, note: str = "",
+                        days: int | None = None, reply_due_at: datetime | None = None) -> Case:
+    """Grant an extension as the approver decides: the requested working days (default), another
+    number of working days (`days`), or an absolute new reply deadline (`reply_due_at`; a naive
+    value is local time). The new deadline must lie after the current one and in the future."""
     case = lock_case(case_id, actor=actor, action="extend_approve")
-    days = case.extension_pending_days
-    if not days:
+    requested = case.extension_pending_days
+    if not requested:
         raise errors.Conflict(_("There is no extension request to decide."))
-
-    # The granted working days move the reply deadline (a paused case also gets its paused
-    # time back on resume).
-    due = deadlines.extended_reply_due(case, days, clock.now())
+    now = clock.now()
+    if days is not None and reply_due_at is not None:
+        raise errors.InvalidInput(_("Give either extra working days or a new deadline, not both."),
+                                  field="reply_due_at")
+    if reply_due_at is not None:
+        due = reply_due_at if timezone.is_aware(reply_due_at) else timezone.make_aware(reply_due_at)
+        if due <= now or (case.reply_due_at is not None and due <= case.reply_due_at):
+            raise errors.InvalidInput(
+                _("The new deadline must be later than the current one and in the future."),
+                field="reply_due_at")
+        if deadlines.extended_reply_due(case, MAX_EXTENSION_DAYS, now) < due:
+            raise errors.InvalidInput(_("An extension is 1 to %(n)d days.") % {"n": MAX_EXTENSION_DAYS},
+                                      field="reply_due_at")
+        granted = None
+    else:
+        granted = requested if days is None else _extension_days(days)
+        # The granted working days move the reply deadline (a paused case also gets its paused
+        # time back on resume).
+        due = deadlines.extended_reply_due(case, granted, now)
     return apply(actor=actor, case=case, action="extend_approve", version=version, payload={},
                  note=_text(note, "note", required=False),
-                 data={"days": days, "reply_due_at": due.isoformat(),
+                 data={"days": granted, "requested_days": requested, "reply_due_at": due.isoformat(),
                        "previous_reply_due_at": case.reply_due_at.isoformat() if case.reply_due_at else None},
                  changes=lambda c, s, now: {"extension_pending_days": None, "reply_due_at": due})
+
+
+def _extension_days(days: Any) -> int:
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise errors.InvalidInput(_("An extension is 1 to %(n)d days.") % {"n": MAX_EXTENSION_DAYS},
+                                  field="days")
+    return days
 
 
 @transaction.atomic

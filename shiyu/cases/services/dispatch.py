@@ -1,14 +1,15 @@
 """Route a named action with a JSON-like payload to its verb (API, bulk actions, CLI)."""
 
 from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from shiyu.cases.models import Case
-from shiyu.cases.services import actions
+from shiyu.cases.services import actions, review
 from shiyu.cases.services.fields import required as missing
-from shiyu.core import errors
+from shiyu.core import errors, workcal
 from shiyu.core.ids import is_number
 
 
@@ -35,6 +36,31 @@ def _target(payload: Mapping[str, Any]) -> int | str:
     if isinstance(value, str) and value.strip() and not is_number(value.strip()):
         return value.strip()
     return _int(payload, "target")
+
+
+def _given(payload: Mapping[str, Any], name: str) -> bool:
+    return payload.get(name) not in (None, "")
+
+
+def _datetime(payload: Mapping[str, Any], name: str) -> datetime:
+    """ISO 8601: a date and time with or without an offset (without: local time), or a date alone
+    (the end of that day's working hours)."""
+    value = payload.get(name)
+    parsed: datetime | None = None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            parsed = datetime.fromisoformat(text) if ("T" in text or " " in text) else None
+            if parsed is None:
+                day = date.fromisoformat(text)
+                parsed = workcal.day_end(day)
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        raise errors.InvalidInput(_("Give a date and time such as 2026-12-01T17:30."), field=name)
+    return parsed
 
 
 def _s(payload: Mapping[str, Any], name: str) -> str:
@@ -71,8 +97,10 @@ VERBS: dict[str, Callable[..., Case]] = {
         actor=a, case_id=cid, version=v, reason=_s(p, "reason")),
     "extend_request": lambda a, cid, v, p: actions.case_extend_request(
         actor=a, case_id=cid, version=v, days=_int(p, "days"), reason=_s(p, "reason")),
-    "extend_approve": lambda a, cid, v, p: actions.case_extend_approve(actor=a, case_id=cid, version=v,
-                                                                       note=_s(p, "note")),
+    "extend_approve": lambda a, cid, v, p: actions.case_extend_approve(
+        actor=a, case_id=cid, version=v, note=_s(p, "note"),
+        days=_int(p, "days") if _given(p, "days") else None,
+        reply_due_at=_datetime(p, "reply_due_at") if _given(p, "reply_due_at") else None),
     "extend_deny": lambda a, cid, v, p: actions.case_extend_deny(actor=a, case_id=cid, version=v,
                                                                  reason=_s(p, "reason")),
     "urge": lambda a, cid, v, p: actions.case_urge(actor=a, case_id=cid, version=v, note=_s(p, "note")),
@@ -81,6 +109,10 @@ VERBS: dict[str, Callable[..., Case]] = {
     "pause": lambda a, cid, v, p: actions.case_pause(actor=a, case_id=cid, version=v, reason=_s(p, "reason")),
     "resume": lambda a, cid, v, p: actions.case_resume(actor=a, case_id=cid, version=v, note=_s(p, "note")),
     "comment": lambda a, cid, v, p: actions.case_comment(actor=a, case_id=cid, version=v, text=_s(p, "text")),
+    "reply_approve": lambda a, cid, v, p: review.case_reply_approve(actor=a, case_id=cid, version=v,
+                                                                    note=_s(p, "note")),
+    "reply_reject": lambda a, cid, v, p: review.case_reply_reject(actor=a, case_id=cid, version=v,
+                                                                  reason=_s(p, "reason")),
 }
 
 

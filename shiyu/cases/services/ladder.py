@@ -12,6 +12,7 @@ step taken for the deadline; the notices' keys are case + deadline + step).
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -116,10 +117,16 @@ def _insert_events(events: list[Any], actor_id: int, now: datetime) -> None:
     sql = (f"INSERT INTO {table} (case_id, actor_id, action, from_state, to_state, note, data, "  # noqa: S608
            "is_public, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)")
     created = _adapt(now)
+    # SQLite stores the JSON text as Django would (json.dumps); other databases get their adapter.
+    def prep(data: dict[str, Any]) -> Any:
+        if connection.vendor == "sqlite":
+            return json.dumps(data)
+        return data_field.get_db_prep_save(data, connection)
+
     with connection.cursor() as cursor:
         cursor.executemany(sql, [
-            (e.case_id, actor_id, e.action, e.state, e.state, "",
-             data_field.get_db_prep_save(e.data, connection), False, created) for e in events])
+            (e.case_id, actor_id, e.action, e.state, e.state, "", prep(e.data), False, created)
+            for e in events])
 
 
 def _adapt(value: Any) -> Any:
@@ -133,7 +140,9 @@ def _sweep_batch(now: datetime, batch: int, system: Any, resolver: notify.Resolv
     rows = _due_rows(now, batch)
     if not rows:
         return 0
-    changes, new_events, pairs = [], [], []
+    changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    new_events: list[SimpleNamespace] = []
+    pairs: list[tuple[SimpleNamespace, SimpleNamespace]] = []
     th = deadlines.Thresholds.current()
     for row in rows:
         events, new = _plan_row(row, now, th)
@@ -141,14 +150,19 @@ def _sweep_batch(now: datetime, batch: int, system: Any, resolver: notify.Resolv
         case_like = SimpleNamespace(pk=row["id"], code=row["code"], title=row["title"],
                                     lead_department_id=row["lead_department_id"], area_id=row["area_id"],
                                     supervising_area_id=new["supervising_area_id"])
+        last: dict[str, SimpleNamespace] = {}
         for action, data in events:
             event = SimpleNamespace(case_id=row["id"], action=action, state=row["state"], data=data, pk=None,
                                     note="")
             new_events.append(event)
-            pairs.append((case_like, event))
+            last[action] = event
             result.add(action)
         if events:
             result.changed += 1
+            # Every step is an event, but people hear once per kind: a case found three levels
+            # overdue is one urge to its unit and one escalation notice to the top supervisor, not
+            # four notices (the last step's key: a re-run, which takes no step, adds none).
+            pairs.extend((case_like, event) for event in last.values())
     _write(changes, now)
     _insert_events(new_events, system.pk, now)
     if new_events:

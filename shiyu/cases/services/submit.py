@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 
 from shiyu.accounts import policies
 from shiyu.audit.services import audit_record
-from shiyu.cases import taxonomy
-from shiyu.cases.models import Case, CaseEvent, Category
-from shiyu.cases.services._core import check_access
+from shiyu.cases import attachments, taxonomy
+from shiyu.cases.attachments import PhotoUpload
+from shiyu.cases.models import Attachment, Case, CaseEvent, Category, Publication
+from shiyu.cases.services._core import EVENT_TOPIC, check_access
 from shiyu.core import clock, errors
 from shiyu.core.ids import is_number
+from shiyu.core.tasks import announce_on_commit
 from shiyu.core.text import clean, token_string
 from shiyu.geo.models import Area
 from shiyu.geo.selectors import area_for_address, area_for_point, area_lookup
@@ -42,6 +44,10 @@ class CaseInput:
     contact_email: str = ""
     external_ref: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    # Checked and re-encoded before the transaction (cases.attachments.photos_prepare).
+    photos: list[PhotoUpload] = field(default_factory=list)
+    # The submitter agrees that the case, once resolved and reviewed, may be published.
+    publish_consent: bool = False
 
 
 def new_code() -> str:
@@ -170,8 +176,23 @@ def case_submit(*, actor: Any, data: CaseInput, prepared: dict[str, Any] | None 
                                    **fields)
         CaseEvent.objects.create(case=case, actor=signed_in, action="submit", from_state="",
                                  to_state=case.state, data={"channel": case.channel}, created_at=now)
+        _attach(case, data, now)
         audit_record(actor=signed_in, verb="case.submit", obj=case, data={"channel": case.channel})
+        announce_on_commit(EVENT_TOPIC)
     return case
+
+
+def _attach(case: Case, data: CaseInput, now: Any) -> None:
+    """Photos and the publication consent commit with the case, or not at all. The files are
+    named by content, so one left behind by a rolled-back attempt is simply reused."""
+    if data.photos:
+        Attachment.objects.bulk_create([
+            Attachment(case=case, file=attachments.write(photo), content_type=photo.content_type,
+                       size=photo.size, width=photo.width, height=photo.height, sha256=photo.sha256,
+                       created_at=now)
+            for photo in data.photos])
+    if data.publish_consent:
+        Publication.objects.create(case=case, consented_at=now)
 
 
 @transaction.atomic

@@ -15,10 +15,11 @@ ACTOR = {
     "transfer": "dispatcher", "acknowledge": "handler", "return": "handler", "reply": "unithead",
     "extend_request": "handler", "extend_approve": "unithead", "extend_deny": "supervisor",
     "urge": "supervisor", "escalate": "supervisor", "comment": "leader",
-    "pause": "handler", "resume": "unithead",
+    "pause": "handler", "resume": "unithead", "reply_approve": "supervisor", "reply_reject": "supervisor",
 }
-# Taken only by the system user's deadline sweep (tests/test_ladder walks those).
-SYSTEM_ONLY = {"remind"}
+# Taken only by the system user's deadline sweep (tests/test_ladder walks those), or recorded by
+# another verb: a held reply is the reply verb's outcome (shiyu/cases/tests/test_replyquality.py).
+SYSTEM_ONLY = {"remind", "reply_hold"}
 # The resident's own moves, by tracking code, with no user at all.
 RESIDENT = {"replied": ["resident_feedback"], "closed": ["resident_reopen"]}
 

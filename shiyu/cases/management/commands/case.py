@@ -70,7 +70,9 @@ class Command(BaseCommand):
         p.add_argument("--satisfaction", default="", choices=["", *workflow.SATISFACTION])
         p.add_argument("--comment", default="", help="follow-up comment")
         p.add_argument("--target", default="", metavar="ID_OR_CODE", help="case to merge into")
-        p.add_argument("--days", type=int, default=None, help="extension days")
+        p.add_argument("--days", type=int, default=None, help="extension days (request; approve: grant)")
+        p.add_argument("--due", default="", metavar="ISO",
+                       help="extend_approve: the new reply deadline (2026-12-01T17:30, or a date)")
         p.add_argument("--note", default="")
         p.add_argument("--json", action="store_true")
 
@@ -215,6 +217,8 @@ class Command(BaseCommand):
                 raise errors.InvalidInput("The case to merge into does not exist.", field="target") from None
         if options["days"] is not None:
             payload["days"] = options["days"]
+        if options["due"]:
+            payload["reply_due_at"] = options["due"]
         before = case.state
         case = services.case_perform(actor=actor, case_id=case.pk, action=options["action"], payload=payload,
                                      version=options["version"])

@@ -64,6 +64,24 @@ class Command(BaseCommand):
             bar.close()
         elapsed = time.monotonic() - seeding
 
+        from shiyu.disputes.demo import seed_disputes
+        from shiyu.reception.demo import seed_reception
+
+        disputes, sessions = seed_disputes(city), seed_reception(city)
+        self.stdout.write(f"Seeded {disputes} disputes and {sessions} reception sessions.")
+        from shiyu.goals.demo import seed_goals
+
+        goals = seed_goals(city)
+        self.stdout.write(f"Seeded {goals['goals']} goals, {goals['projects']} key projects and a scorecard.")
+        from shiyu.knowledge.demo import seed_articles
+        from shiyu.participation.demo import seed_proposals
+
+        articles, proposals = seed_articles(), seed_proposals(city)
+        self.stdout.write(f"Seeded {articles} knowledge-base articles and {proposals} community proposals.")
+        from shiyu.reports.demo import seed_alerts_and_reports
+
+        made = seed_alerts_and_reports()
+        self.stdout.write(f"Raised {made['alerts']} early-warning alerts and made {made['reports']} reports.")
         total = sum(counts.values())
         self.stdout.write(f"Seeded {total} cases over the last {days} days (seed {seed}) "
                           f"in {elapsed:.1f} s ({total / elapsed if elapsed else 0:.0f} cases/s).")
