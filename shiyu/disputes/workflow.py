@@ -10,9 +10,13 @@ Anything absent from TABLE is illegal. Guards that need the database (a committe
 current one) live in the services; guards on the action's own payload live here.
 """
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+# IllegalTransition and MissingInput are re-exported: services catch them as workflow.<name>.
+from shiyu.core.statemachine import IllegalTransition as IllegalTransition
+from shiyu.core.statemachine import Machine, Transition
+from shiyu.core.statemachine import MissingInput as MissingInput
+from shiyu.core.statemachine import move as _t
 
 
 class State(StrEnum):
@@ -47,30 +51,6 @@ MEDIATED = frozenset({State.AGREED, State.PERFORMED, State.UNPERFORMED, State.RE
 REFERRAL_TARGETS = ("up", "arbitration", "litigation", "other")
 
 
-class IllegalTransition(Exception):
-    def __init__(self, state: "State | None", action: str) -> None:
-        self.state = state
-        self.action = action
-        super().__init__(f"{action} is not allowed in state {state}")
-
-
-class MissingInput(Exception):
-    def __init__(self, field_name: str) -> None:
-        self.field = field_name
-        super().__init__(f"{field_name} is required")
-
-
-@dataclass(frozen=True)
-class Transition:
-    to: State | None  # None: the action leaves the state as it is
-    needs: frozenset[str] = frozenset()
-    branch: tuple[str, Mapping[str, State]] | None = field(default=None)
-
-
-def _t(to: State | None, *needs: str, branch: tuple[str, Mapping[str, State]] | None = None) -> Transition:
-    return Transition(to, frozenset(needs), branch)
-
-
 _FOLLOW_UP = ("performance", {"performed": State.PERFORMED, "not_performed": State.UNPERFORMED})
 _REFER = (
     "target",
@@ -87,7 +67,7 @@ _REFER_OUT = (
 )
 _ACTIVE = (State.REGISTERED, State.ASSIGNED, State.MEDIATING)
 
-TABLE: dict[tuple[State | None, Action], Transition] = {
+TABLE: dict[tuple[State | None, Action], Transition[State]] = {
     (None, Action.REGISTER): _t(State.REGISTERED),
     (State.REGISTERED, Action.ASSIGN): _t(State.ASSIGNED, "mediator"),
     (State.ASSIGNED, Action.ASSIGN): _t(None, "mediator"),
@@ -125,39 +105,8 @@ def permission(action: str) -> str:
     return f"dispute_{action}"
 
 
-def transition(state: State | None, action: str) -> Transition:
-    try:
-        return TABLE[(state, Action(action))]
-    except (KeyError, ValueError):
-        raise IllegalTransition(state, action) from None
-
-
-def resolve(state: State | None, action: str, payload: Mapping[str, object]) -> State:
-    """The state after `action` with `payload`; raises on an illegal move or missing input."""
-    move = transition(state, action)
-    for name in sorted(move.needs):
-        value = payload.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            raise MissingInput(name)
-    if move.branch is not None:
-        field_name, outcomes = move.branch
-        value = payload.get(field_name)
-        if not isinstance(value, str) or value not in outcomes:
-            raise MissingInput(field_name)
-        return outcomes[value]
-    if move.to is None:
-        assert state is not None  # only REGISTER starts from nothing, and it has a target
-        return state
-    return move.to
-
-
-def allowed_actions(state: State | None) -> list[Action]:
-    return [action for (s, action) in TABLE if s == state]
-
-
-def replay(events: Iterable[tuple[str, Mapping[str, object]]]) -> State | None:
-    """Rebuild a dispute's state from its events (action, data), as stored in DisputeEvent."""
-    state: State | None = None
-    for action, data in events:
-        state = resolve(state, action, data)
-    return state
+_MACHINE: Machine[State, Action] = Machine(TABLE, Action)
+transition = _MACHINE.transition
+resolve = _MACHINE.resolve  # the state after an action with its payload; raises on illegal or missing
+allowed_actions = _MACHINE.allowed_actions
+replay = _MACHINE.replay  # rebuild a dispute's state from its events (action, data)
