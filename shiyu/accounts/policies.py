@@ -51,7 +51,10 @@ def grants(user) -> list[Grant]:
         return cached
     from shiyu.accounts.models import Membership, RolePermission
 
-    memberships = list(Membership.objects.filter(user=user).select_related("role", "area", "department"))
+    # In the order they were granted: a reader that picks one grant (insights' unit scope) must
+    # pick the same one on every database, and unordered rows come back in any order on PostgreSQL.
+    memberships = list(Membership.objects.filter(user=user).select_related("role", "area", "department")
+                       .order_by("pk"))
     role_ids = {m.role_id for m in memberships}
     actions: dict[int, set[str]] = {rid: set() for rid in role_ids}
     for role_id, action in RolePermission.objects.filter(role_id__in=role_ids).values_list(

@@ -114,7 +114,8 @@ def _play(plan: CasePlan, *, city: City, grids: dict, staff: dict, handlers: dic
                 case = services.case_answer(actor=actor, case_id=case.pk, text=a["text"])
             elif step.action in ("dispatch", "transfer"):
                 verb = services.case_dispatch if step.action == "dispatch" else services.case_transfer
-                if step.action == "transfer" and department(a["lead"], case, district) == case.lead_department_id:
+                target = department(a["lead"], case, district)
+                if step.action == "transfer" and target == case.lead_department_id:
                     continue  # the detour's "wrong" unit is where routing sends this case anyway
                 case = verb(actor=actor, case_id=case.pk,
                             lead_department=department(a["lead"], case, district),

@@ -89,5 +89,5 @@ class Command(BaseCommand):
             share = 100 * counts.get(state, 0) / total if total else 0
             self.stdout.write(f"  {state:<12} {counts.get(state, 0):>6}  {share:5.1f}%")
         self.stdout.write(f"Total time {time.monotonic() - started:.1f} s. "
-                          f"Demo accounts: admin, operator, dispatcher, handler, unithead, supervisor, mediator, "
-                          f"leader, resident (password {DEMO_PASSWORD}).")
+                          f"Demo accounts: admin, operator, dispatcher, handler, unithead, supervisor, "
+                          f"mediator, leader, resident (password {DEMO_PASSWORD}).")
