@@ -4,21 +4,17 @@ proposals forwarded to their unit."""
 
 from django.db import migrations
 
+from shiyu.accounts.grants import grant_defaults, revoke_defaults
+
 GRANTS = {"proposal_moderate": ("operator", "supervisor"), "proposal_respond": ("unithead",)}
 
 
 def forwards(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    RolePermission = apps.get_model("accounts", "RolePermission")
-    roles = {r.code: r for r in Role.objects.all()}
-    for action, codes in GRANTS.items():
-        for code in codes:
-            if code in roles:
-                RolePermission.objects.get_or_create(role=roles[code], action=action)
+    grant_defaults(apps, GRANTS)
 
 
 def backwards(apps, schema_editor):
-    apps.get_model("accounts", "RolePermission").objects.filter(action__in=list(GRANTS)).delete()
+    revoke_defaults(apps, GRANTS)
 
 
 class Migration(migrations.Migration):
