@@ -13,6 +13,7 @@ class Proposal(models.Model):
         FORWARDED = "forwarded", _("With the responsible unit")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Not adopted")
+        EXPIRED = "expired", _("Support period ended")
 
     area = models.ForeignKey("geo.Area", verbose_name=_("community"), on_delete=models.PROTECT,
                              related_name="+")

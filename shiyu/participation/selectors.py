@@ -14,7 +14,7 @@ from shiyu.participation.models import Proposal, Support
 from shiyu.participation.services import MODERATE, PROJECT_PERMISSION, RESPOND, THRESHOLD
 
 PUBLIC_STATUSES = (Proposal.Status.OPEN, Proposal.Status.FORWARDED, Proposal.Status.ACCEPTED,
-                   Proposal.Status.DECLINED)
+                   Proposal.Status.DECLINED, Proposal.Status.EXPIRED)
 
 
 def public_text(text: str) -> str:

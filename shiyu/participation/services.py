@@ -5,6 +5,8 @@ reason) → residents support it, one support each (a unique constraint, so conc
 cannot count twice) → at the threshold within the support period it is forwarded to the
 responsible unit, whose members are notified → the unit answers: accepted proposals become
 projects (contract C3, goals), declined ones keep the reason. Supporters hear of the answer.
+A proposal whose support period ends below the threshold is closed as expired by an hourly job,
+and its author is told; it stays public, so residents can see what was asked and how far it got.
 """
 
 from __future__ import annotations
@@ -176,6 +178,45 @@ def _forward(proposal: Proposal, now: Any) -> Proposal:
             body=_("%(n)d residents support it.") % {"n": proposal.support_count},
             link=reverse("participation:queue")))
     return proposal
+
+
+EXPIRE_BATCH = 500
+
+
+def proposals_expire(*, now: Any = None) -> int:
+    """Close proposals whose support period ended below the threshold. Idempotent: only a
+    proposal still open and past its period moves, each under its own row lock and transaction
+    (a support that lands first and forwards it wins), and the author's notice has a dedupe key."""
+    now = now or clock.now()
+    closed = 0
+    while True:
+        ids = list(Proposal.objects.filter(status=Proposal.Status.OPEN, support_until__lt=now)
+                   .order_by("support_until", "id").values_list("id", flat=True)[:EXPIRE_BATCH])
+        moved = [proposal_id for proposal_id in ids if _expire_one(proposal_id, now)]
+        closed += len(moved)
+        if len(ids) < EXPIRE_BATCH:
+            return closed
+
+
+@transaction.atomic
+def _expire_one(proposal_id: int, now: Any) -> bool:
+    proposal = Proposal.objects.select_for_update().filter(pk=proposal_id).first()
+    if (proposal is None or proposal.status != Proposal.Status.OPEN or proposal.support_until is None
+            or proposal.support_until >= now):
+        return False
+    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.EXPIRED, updated_at=now,
+                                                   version=F("version") + 1)
+    proposal.refresh_from_db()
+    audit_record(actor=None, verb="participation.proposal.expire", obj=proposal,
+                 data={"supporters": proposal.support_count, "threshold": THRESHOLD.get()})
+    if proposal.author_id:
+        notify_users(user_ids=[proposal.author_id], message=Message(
+            key=f"proposal:{proposal.pk}:expired", kind="proposal_expired",
+            title=_("The support period of your proposal has ended: %(title)s") % {"title": proposal.title},
+            body=_("It gathered %(n)d of the %(needed)d supporters needed, so it was not forwarded. "
+                   "You may propose it again.") % {"n": proposal.support_count, "needed": THRESHOLD.get()},
+            link=reverse("participation-public:detail", args=[proposal.pk])), email=False)
+    return True
 
 
 def _create_project(actor: Any, proposal: Proposal) -> str:

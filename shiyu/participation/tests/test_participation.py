@@ -115,6 +115,38 @@ def test_support_period_ends(city, residents):
     assert Support.objects.count() == 0
 
 
+def test_expired_proposals_close_once_and_tell_the_author(client, city, residents):
+    set_setting("participation.support_threshold", 3)
+    ended = _open(city, residents[0])
+    running = _open(city, residents[0], title="增设社区图书角")
+    services.proposal_support(actor=residents[1], proposal_id=ended.pk)
+    Proposal.objects.filter(pk=ended.pk).update(support_until="2000-01-01T00:00:00Z")
+
+    assert services.proposals_expire() == 1
+    assert services.proposals_expire() == 0  # a second run (or a retried job) changes nothing
+    ended.refresh_from_db()
+    running.refresh_from_db()
+    assert (ended.status, ended.support_count, running.status) == ("expired", 1, "open")
+    notices = Notification.objects.filter(kind="proposal_expired")
+    assert [n.recipient_id for n in notices] == [residents[0].pk]
+    assert "1" in notices[0].body and "3" in notices[0].body
+    assert AuditEvent.objects.filter(verb="participation.proposal.expire").count() == 1
+    with pytest.raises(errors.Conflict):
+        services.proposal_support(actor=residents[2], proposal_id=ended.pk)
+    # Still public, listed under its own status, with nothing to support.
+    assert ended in selectors.proposal_list_public(status="expired")
+    page = client.get(reverse("participation-public:detail", args=[ended.pk])).content.decode()
+    assert 'id="proposal-support"' not in page
+    assert 'id="proposal-expired"' in page
+
+
+def test_the_expiry_job_is_declared_periodic():
+    from shiyu.core.periodic import jobs
+    from shiyu.participation import tasks  # noqa: F401  (declares the job)
+
+    assert jobs()["participation.expire"].every.total_seconds() == 3600
+
+
 def test_response_accept_and_decline(client, city, residents, gov_head):
     set_setting("participation.support_threshold", 1)
     proposal = _open(city, residents[0])
