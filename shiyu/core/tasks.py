@@ -69,12 +69,23 @@ def announce_on_commit(topic: str) -> None:
     followers = _FOLLOWERS.get(topic)
     if not followers:
         return
-    now = time.monotonic()
-    if now - _LAST_ANNOUNCED.get(topic, -FOLLOW_THROTTLE) < FOLLOW_THROTTLE:
+    if _throttled(topic):
         return
-    _LAST_ANNOUNCED[topic] = now
-    for follower in followers:
-        enqueue_on_commit(follower)
+
+    def announce() -> None:
+        # The throttle's clock starts at the commit: a rolled-back transaction announces nothing
+        # and must not silence the next one that commits.
+        if _throttled(topic):
+            return
+        _LAST_ANNOUNCED[topic] = time.monotonic()
+        for follower in followers:
+            enqueue_on_commit(follower)
+
+    transaction.on_commit(announce)
+
+
+def _throttled(topic: str) -> bool:
+    return time.monotonic() - _LAST_ANNOUNCED.get(topic, -FOLLOW_THROTTLE) < FOLLOW_THROTTLE
 
 
 @periodic(name="core.prune_worker_history", every=timedelta(hours=1))
