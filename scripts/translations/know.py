@@ -113,6 +113,10 @@ T: dict[str, str] = {
     "Thank you. Your proposal is published.": "谢谢！您的建议已公开。",
     "Thank you for your support.": "感谢您的附议。",
     "Support period ended": "附议期已结束",
+    "Category (optional)": "类别（可选）",
+    "Area (optional)": "区域（可选）",
+    "All categories": "全部类别",
+    "The whole city": "全市",
     "The support period of your proposal has ended: %(title)s": "您的建议附议期已结束：%(title)s",
     "It gathered %(n)d of the %(needed)d supporters needed, so it was not forwarded. You may propose it again.":
         "共获得 %(n)d 人附议，未达到所需的 %(needed)d 人，因此未转交责任单位。您可以再次提出。",

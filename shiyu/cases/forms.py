@@ -27,11 +27,11 @@ def department_choices() -> list[tuple[str, str]]:
     return [(str(d.pk), label(d)) for d in department_list()]
 
 
-def _category_choices() -> list[tuple[str, str]]:
+def category_choices() -> list[tuple[str, str]]:
     return [(str(c.pk), "\u2003" * (c.level - 1) + label(c)) for c in selectors.category_list()]
 
 
-def _area_choices() -> list[tuple[str, str]]:
+def area_choices() -> list[tuple[str, str]]:
     # path is "/1/4/19/": its depth gives the indentation of the tree.
     return [(str(a.pk), "\u2003" * max(a.path.count("/") - 2, 0) + label(a)) for a in area_list()]
 
@@ -72,8 +72,8 @@ class FilterForm(forms.Form):
         self.fields["state"].choices = _blank(any_) + list(Case.STATE_CHOICES)
         self.fields["kind"].choices = _blank(any_) + list(Case.Kind.choices)
         self.fields["channel"].choices = _blank(any_) + list(Case.Channel.choices)
-        self.fields["category"].choices = _blank(any_) + _category_choices()
-        self.fields["area"].choices = _blank(any_) + _area_choices()
+        self.fields["category"].choices = _blank(any_) + category_choices()
+        self.fields["area"].choices = _blank(any_) + area_choices()
         self.fields["department"].choices = _blank(any_) + department_choices()
 
     def filters(self, queue: str) -> selectors.CaseFilters:

@@ -3,8 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shiyu.cases.forms import _category_choices as category_choices
-from shiyu.cases.forms import department_choices
+from shiyu.cases.forms import category_choices, department_choices
 from shiyu.knowledge.models import Article
 from shiyu.knowledge.services import ArticleInput
 

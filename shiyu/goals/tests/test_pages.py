@@ -142,3 +142,23 @@ def test_unit_heads_see_their_unit_first(city, world):
     page = _client(city, "unithead").get(reverse("goals:index")).content.decode()
     assert "my-unit" in page and "工地整治" in page and "一季度考核" in page
     assert "my-unit" not in _client(city, "leader").get(reverse("goals:index")).content.decode()
+
+
+def test_indicators_and_clusters_pick_category_and_area_by_name(city, world):
+    client = _client(city, "leader")
+    noise, street = city.categories["C0201"], city.streets[0]
+    goal_url = reverse("goals:goal", kwargs={"goal_id": world["goal"].pk})
+    page = client.get(goal_url).content.decode()
+    assert f'<option value="{noise.pk}">' in page and noise.name in page
+    assert f'<option value="{street.pk}">' in page and street.name in page
+    response = client.post(
+        reverse("goals:indicator-create", kwargs={"goal_id": world["goal"].pk}),
+        {"name": "街道噪音投诉", "source": "computed", "metric": "intake", "category": str(noise.pk),
+         "area": str(street.pk), "start": "2026-01-01", "end": "2026-12-31", "step": "month",
+         "baseline": "10", "target": "5", "direction": "decrease"},
+    )
+    assert response.status_code == 302
+    made = world["goal"].indicators.get(name="街道噪音投诉")
+    assert (made.category_id, made.area_id) == (noise.pk, street.pk)
+    project_page = client.get(reverse("goals:project", kwargs={"project_id": world["project"].pk}))
+    assert f'<option value="{street.pk}">' in project_page.content.decode()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from shiyu.accounts.models import Department
+from shiyu.cases.forms import area_choices, category_choices
 from shiyu.cases.views import staff_view
 from shiyu.goals import presenters, scoring, selectors, services
 from shiyu.goals.models import Indicator
@@ -96,6 +97,9 @@ def goal(request: HttpRequest, goal_id: int) -> HttpResponse:
             "charts": charts,
             "metrics": [(k, METRIC_LABELS[k]) for k in services.COMPUTABLE],
             "projects": obj.projects.all(),
+            # Callables: the template builds the pickers only where it shows the form.
+            "category_choices": category_choices,
+            "area_choices": area_choices,
             **_capabilities(request.user),
         },
     )

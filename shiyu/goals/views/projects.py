@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from shiyu.cases.forms import area_choices, category_choices
 from shiyu.cases.views import staff_view
 from shiyu.core import errors
 from shiyu.goals import presenters, selectors, services
@@ -36,6 +37,8 @@ def project(request: HttpRequest, project_id: int) -> HttpResponse:
             "updates": obj.updates.prefetch_related("attachments")[:50],
             "can_update": perms.can_update_project(request.user, obj.owner_department),
             "statuses": Project.Status.choices,
+            "category_choices": category_choices,
+            "area_choices": area_choices,
             **_capabilities(request.user),
         },
     )
