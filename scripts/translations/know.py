@@ -116,6 +116,9 @@ T: dict[str, str] = {
     "Category (optional)": "类别（可选）",
     "Area (optional)": "区域（可选）",
     "All categories": "全部类别",
+    "Supporting files (PDF, images, XLSX, DOCX; up to 5)": "佐证材料（PDF、图片、XLSX、DOCX，最多 5 个）",
+    "appeal attachment": "申诉附件",
+    "appeal attachments": "申诉附件",
     "The whole city": "全市",
     "The support period of your proposal has ended: %(title)s": "您的建议附议期已结束：%(title)s",
     "It gathered %(n)d of the %(needed)d supporters needed, so it was not forwarded. You may propose it again.":

@@ -4,6 +4,7 @@ service or selector, render."""
 
 from datetime import date
 
+from django.urls import reverse
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -262,6 +263,11 @@ def _appeal(a) -> dict:
         "value_before": a.value_before,
         "value_after": a.value_after,
         "submitted_at": a.submitted_at.isoformat(),
+        "files": [
+            {"name": f.name, "size": f.size, "content_type": f.content_type,
+             "url": reverse("goals:appeal-attachment", kwargs={"attachment_id": f.pk})}
+            for f in a.attachments.all()
+        ],
     }
 
 

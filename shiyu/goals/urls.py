@@ -19,6 +19,7 @@ urlpatterns = [
     path("projects/<int:project_id>/clusters/", views.project_add_cluster, name="project-add-cluster"),
     path("milestones/<int:milestone_id>/complete/", views.milestone_complete, name="milestone-complete"),
     path("attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("appeals/attachments/<int:attachment_id>/", views.appeal_attachment, name="appeal-attachment"),
     path("scorecards/new/", views.scheme_create, name="scheme-create"),
     path("scorecards/<int:scheme_id>/", views.scheme, name="scheme"),
     path("scorecards/<int:scheme_id>/recompute/", views.scheme_recompute, name="scheme-recompute"),

@@ -13,10 +13,11 @@ from shiyu.goals.models.projects import (
     ProjectCase,
     ProjectUpdate,
 )
-from shiyu.goals.models.scorecards import Appeal, Scheme, SchemeItem, Scorecard, ScoreItem
+from shiyu.goals.models.scorecards import Appeal, AppealAttachment, Scheme, SchemeItem, Scorecard, ScoreItem
 
 __all__ = [
     "Appeal",
+    "AppealAttachment",
     "ComplaintCluster",
     "Direction",
     "Goal",

@@ -154,6 +154,8 @@ def unit_summary(*, actor: Any) -> list[dict[str, Any]]:
 
 def appeal_list_for_user(*, actor: Any, scheme: Scheme) -> QuerySet[Appeal]:
     _staff(actor)
-    return Appeal.objects.filter(score__scheme=scheme).select_related(
-        "score__item", "score__department", "submitted_by", "reviewed_by"
+    return (
+        Appeal.objects.filter(score__scheme=scheme)
+        .select_related("score__item", "score__department", "submitted_by", "reviewed_by")
+        .prefetch_related("attachments")
     )

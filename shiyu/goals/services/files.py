@@ -1,10 +1,12 @@
-"""Attachments of project updates: checked by content (not by the name a user gave), stored under
-MEDIA_ROOT by their SHA-256 so that the same file twice is stored once."""
+"""Attachments of project updates and of appeals: checked by content (not by the name a user
+gave), stored under MEDIA_ROOT by their SHA-256 so that the same file twice is stored once."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -82,3 +84,20 @@ def store(upload: Upload, content_type: str) -> Stored:
     return Stored(
         file=name, name=clean_name, content_type=content_type, size=len(upload.content), sha256=digest
     )
+
+
+def check_all(uploads: Sequence[Upload]) -> list[tuple[Upload, str]]:
+    """Every upload with its content type; one bad file (or too many) refuses them all."""
+    if len(uploads) > MAX_FILES:
+        raise InvalidInput(_("At most %(n)d files.") % {"n": MAX_FILES}, field="files")
+    return [(u, check(u)) for u in uploads]
+
+
+def attach(model: Any, checked: Sequence[tuple[Upload, str]], **owner: Any) -> None:
+    """Store the checked files and record each as a `model` row belonging to `owner`."""
+    for upload, ctype in checked:
+        stored = store(upload, ctype)
+        model.objects.create(
+            **owner, file=stored.file, name=stored.name, content_type=stored.content_type,
+            size=stored.size, sha256=stored.sha256,
+        )

@@ -223,23 +223,12 @@ def project_update_post(
             raise InvalidInput(
                 _("This project's progress comes from its sub-projects and milestones."), field="progress"
             )
-    if len(uploads) > files.MAX_FILES:
-        raise InvalidInput(_("At most %(n)d files.") % {"n": files.MAX_FILES}, field="files")
-    checked = [(u, files.check(u)) for u in uploads]
+    checked = files.check_all(uploads)
     now = clock.now()
     update = ProjectUpdate.objects.create(
         project=project, author=actor, text=body, progress=progress, created_at=now
     )
-    for upload, ctype in checked:
-        stored = files.store(upload, ctype)
-        ProjectAttachment.objects.create(
-            update=update,
-            file=stored.file,
-            name=stored.name,
-            content_type=stored.content_type,
-            size=stored.size,
-            sha256=stored.sha256,
-        )
+    files.attach(ProjectAttachment, checked, update=update)
     changed = ["updated_at"]
     project.updated_at = now
     if progress is not None:

@@ -13,9 +13,10 @@ from shiyu.audit.services import audit_record
 from shiyu.core import clock
 from shiyu.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shiyu.goals import scoring
-from shiyu.goals.models import Appeal, Scheme, SchemeItem, Scorecard, ScoreItem
+from shiyu.goals.models import Appeal, AppealAttachment, Scheme, SchemeItem, Scorecard, ScoreItem
 from shiyu.goals.selectors.scorecards import item_value, live_result
 from shiyu.goals.services import _common as c
+from shiyu.goals.services import files
 
 PUBLISHED = _("This scorecard is published; it can no longer change.")
 
@@ -100,8 +101,10 @@ def appeal_submit(
     evidence: str,
     proposed_value: float | None = None,
     scheme_id: int | None = None,
+    uploads: Sequence[files.Upload] = (),
 ) -> Appeal:
-    """申诉: the unit head contests one item of the unit's score, with evidence."""
+    """申诉: the unit head contests one item of the unit's score, with evidence: a text and up to
+    five files (a bad file refuses the whole appeal)."""
     c.require_staff(actor)
     score = ScoreItem.objects.select_related("scheme", "department").filter(pk=c.key(score_id)).first()
     if score is None or (scheme_id is not None and score.scheme_id != scheme_id):
@@ -116,6 +119,7 @@ def appeal_submit(
         raise Conflict(_("An appeal on this item is already waiting for review."))
     if proposed_value is not None:
         proposed_value = c.number(proposed_value, field="proposed_value", minimum=0, maximum=1)
+    checked = files.check_all(uploads)
     appeal = Appeal.objects.create(
         score=score,
         reason=c.text(reason, field="reason", max_length=5000),
@@ -124,11 +128,13 @@ def appeal_submit(
         submitted_by=actor,
         submitted_at=clock.now(),
     )
+    files.attach(AppealAttachment, checked, appeal=appeal)
     audit_record(
         actor=actor,
         verb="goals.appeal.submit",
         obj=appeal,
-        data={"score": score.pk, "scheme": score.scheme_id, "item": score.item_id},
+        data={"score": score.pk, "scheme": score.scheme_id, "item": score.item_id,
+              "files": [u.name for u, _ctype in checked]},
     )
     return appeal
 

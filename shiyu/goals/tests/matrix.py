@@ -71,7 +71,7 @@ def entries(h) -> dict[tuple[str, str], dict[str, int]]:
     rows[("POST", "api:milestone-complete")] = _rows(h, UNIT, 200, page=False)
     rows[("POST", "api:scorecard-appeal")] = _rows(h, {"unithead", "admin"}, 201, page=False)
     rows[("POST", "api:appeal-review")] = _rows(h, MANAGERS, 200, page=False)
-    for name in ("index", "goal", "project", "scheme", "project-import", "attachment"):
+    for name in ("index", "goal", "project", "scheme", "project-import", "attachment", "appeal-attachment"):
         rows[("GET", f"goals:{name}")] = read_page
     for name in (
         "goal-create",
@@ -222,6 +222,7 @@ def setup(world) -> None:
         reason="进度已更新",
         evidence="验收单",
         proposed_value=0.5,
+        uploads=[Upload(name="验收单.png", content=PNG)],
     )
     world.extra["goals"] = {
         "goal": goal.pk,
@@ -234,6 +235,7 @@ def setup(world) -> None:
         "scheme": open_scheme.pk,
         "score": ScoreItem.objects.get(scheme=open_scheme, department=hbj, item__key="project_progress").pk,
         "appeal": appeal.pk,
+        "appeal_attachment": appeal.attachments.get().pk,
         "appeal_scheme": appealed.pk,
         "hbj": hbj.pk,
         "case": world.cases["read"].pk,
@@ -327,6 +329,7 @@ def _page(world, method, base, client):
         "project-add-cluster": {"project_id": g["project"]},
         "milestone-complete": {"milestone_id": g["milestone"]},
         "attachment": {"attachment_id": g["attachment"]},
+        "appeal-attachment": {"attachment_id": g["appeal_attachment"]},
         "scheme": {"scheme_id": g["scheme"]},
         "scheme-recompute": {"scheme_id": g["scheme"]},
         "scheme-publish": {"scheme_id": g["scheme"]},

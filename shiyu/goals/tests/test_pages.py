@@ -121,6 +121,31 @@ def test_appeal_and_review_through_the_pages(city, world):
     assert score.corrected == 0.5
 
 
+def test_an_appeal_carries_files_and_a_bad_file_refuses_it(city, world):
+    score = ScoreItem.objects.get(scheme=world["scheme"], item__key="project_progress")
+    url = reverse("goals:appeal-submit", kwargs={"scheme_id": world["scheme"].pk})
+    unithead = _client(city, "unithead")
+    fake = SimpleUploadedFile("验收单.pdf", b"not a pdf at all", content_type="application/pdf")
+    refused = unithead.post(
+        url, {"score": score.pk, "reason": "已完成", "evidence": "见附件", "files": [fake]})
+    assert refused.status_code == 422 and Appeal.objects.count() == 0
+    pdf = b"%PDF-1.4\n" + b"0" * 64
+    done = unithead.post(url, {
+        "score": score.pk, "reason": "已完成", "evidence": "见附件",
+        "files": [SimpleUploadedFile("验收单.pdf", pdf), SimpleUploadedFile("现场.png", PNG)]})
+    assert done.status_code == 302
+    appeal = Appeal.objects.get()
+    assert sorted(f.name for f in appeal.attachments.all()) == ["现场.png", "验收单.pdf"]
+    page = _client(city, "supervisor").get(reverse("goals:scheme", kwargs={"scheme_id": world["scheme"].pk}))
+    assert page.content.decode().count('class="appeal-file"') == 2
+    stored = appeal.attachments.get(name="验收单.pdf")
+    link = reverse("goals:appeal-attachment", kwargs={"attachment_id": stored.pk})
+    download = _client(city, "supervisor").get(link)
+    assert download.status_code == 200 and download.content == pdf
+    assert download["Content-Type"] == "application/pdf" and download["X-Content-Type-Options"] == "nosniff"
+    assert Client().get(link).status_code in (302, 403, 404)  # not for the public
+
+
 def test_import_page_reports_the_bad_row_and_imports_nothing(city, world):
     from openpyxl import Workbook
 

@@ -12,6 +12,7 @@ from shiyu.goals.views.goals import (
     problem_create,
 )
 from shiyu.goals.views.projects import (
+    appeal_attachment,
     attachment,
     milestone_complete,
     milestone_create,
@@ -31,6 +32,7 @@ from shiyu.goals.views.scorecards import (
 )
 
 __all__ = [
+    "appeal_attachment",
     "appeal_review",
     "appeal_submit",
     "attachment",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from shiyu.core import errors
 from shiyu.goals.services import _common as perms
+from shiyu.goals.services import files
 
 
 def _fail(request: HttpRequest, exc: errors.DomainError, back: str) -> HttpResponse:
@@ -66,3 +67,11 @@ def _float(value: str) -> float | None:
 
 def _capabilities(user: Any) -> dict[str, bool]:
     return {"manage": perms.can(user, "goal_manage"), "review": perms.can(user, "appeal_review")}
+
+
+def read_uploads(request: HttpRequest) -> list[files.Upload]:
+    """The form's files, each read up to one byte past the size limit (the service refuses it) and
+    one file past the count limit, so an oversized post costs no more than that."""
+    limit = int(files.MAX_MB.get()) * 1024 * 1024 + 1
+    return [files.Upload(name=f.name or "file", content=f.read(limit))
+            for f in request.FILES.getlist("files")[: files.MAX_FILES + 1]]

@@ -14,10 +14,9 @@ from shiyu.cases.forms import area_choices, category_choices
 from shiyu.cases.views import staff_view
 from shiyu.core import errors
 from shiyu.goals import presenters, selectors, services
-from shiyu.goals.models import Project, ProjectAttachment
+from shiyu.goals.models import AppealAttachment, Project, ProjectAttachment
 from shiyu.goals.services import _common as perms
-from shiyu.goals.services import files
-from shiyu.goals.views._common import _act, _capabilities, _float, _int, _required_date
+from shiyu.goals.views._common import _act, _capabilities, _float, _int, _required_date, read_uploads
 
 # --- projects ------------------------------------------------------------------------------
 
@@ -49,10 +48,7 @@ def project(request: HttpRequest, project_id: int) -> HttpResponse:
 def project_update(request: HttpRequest, project_id: int) -> HttpResponse:
     selectors.project_get_for_user(actor=request.user, project_id=project_id)
     back = reverse("goals:project", kwargs={"project_id": project_id})
-    uploads = [
-        files.Upload(name=f.name or "file", content=f.read(int(files.MAX_MB.get()) * 1024 * 1024 + 1))
-        for f in request.FILES.getlist("files")[: files.MAX_FILES + 1]
-    ]
+    uploads = read_uploads(request)
 
     def run() -> None:
         progress = _float(request.POST.get("progress", ""))
@@ -164,7 +160,18 @@ def project_import(request: HttpRequest) -> HttpResponse:
 @require_safe
 def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     selectors.goal_list_for_user(actor=request.user)  # staff only
-    found = ProjectAttachment.objects.filter(pk=perms.key(attachment_id)).first()
+    return _download(ProjectAttachment.objects.filter(pk=perms.key(attachment_id)).first())
+
+
+@staff_view
+@require_safe
+def appeal_attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    # Appeals are read by any staff member on the scheme page, so are their files.
+    selectors.goal_list_for_user(actor=request.user)
+    return _download(AppealAttachment.objects.filter(pk=perms.key(attachment_id)).first())
+
+
+def _download(found: ProjectAttachment | AppealAttachment | None) -> HttpResponse:
     if found is None or not default_storage.exists(found.file):
         raise Http404
     with default_storage.open(found.file, "rb") as handle:  # small (size-capped) files: read whole

@@ -16,7 +16,7 @@ from shiyu.accounts.models import Department
 from shiyu.cases.views import staff_view
 from shiyu.goals import scoring, selectors, services
 from shiyu.goals.services import _common as perms
-from shiyu.goals.views._common import _act, _capabilities, _float, _int, _required_date
+from shiyu.goals.views._common import _act, _capabilities, _float, _int, _required_date, read_uploads
 
 # --- scorecards ----------------------------------------------------------------------------
 
@@ -106,6 +106,7 @@ def scheme_publish(request: HttpRequest, scheme_id: int) -> HttpResponse:
 @require_POST
 def appeal_submit(request: HttpRequest, scheme_id: int) -> HttpResponse:
     p = request.POST
+    uploads = read_uploads(request)
 
     def run() -> None:
         proposed = _float(p.get("proposed_value", ""))
@@ -116,6 +117,7 @@ def appeal_submit(request: HttpRequest, scheme_id: int) -> HttpResponse:
             evidence=p.get("evidence", ""),
             proposed_value=proposed / 100 if proposed is not None else None,
             scheme_id=scheme_id,
+            uploads=uploads,
         )
 
     return _scheme_action(request, scheme_id, run, _("Appeal submitted."))
