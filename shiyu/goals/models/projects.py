@@ -157,10 +157,9 @@ class ProjectUpdate(models.Model):
         return f"{self.project_id}@{self.created_at:%Y-%m-%d}"
 
 
-class ProjectAttachment(models.Model):
-    update = models.ForeignKey(
-        ProjectUpdate, verbose_name=_("update"), on_delete=models.CASCADE, related_name="attachments"
-    )
+class StoredFile(models.Model):
+    """A checked file stored by services.files (content-addressed under MEDIA_ROOT)."""
+
     file = models.CharField(verbose_name=_("file"), max_length=255)  # storage name under MEDIA_ROOT
     name = models.CharField(verbose_name=_("name"), max_length=200)
     content_type = models.CharField(verbose_name=_("content type"), max_length=64)
@@ -168,8 +167,17 @@ class ProjectAttachment(models.Model):
     sha256 = models.CharField(verbose_name=_("SHA-256"), max_length=64)
 
     class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
+        abstract = True
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProjectAttachment(StoredFile):
+    update = models.ForeignKey(
+        ProjectUpdate, verbose_name=_("update"), on_delete=models.CASCADE, related_name="attachments"
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shiyu.goals.models.projects import StoredFile
+
 
 class Scheme(models.Model):
     """An assessment scheme (考核方案) for one period: weighted items, assessed units."""
@@ -131,25 +133,16 @@ class Appeal(models.Model):
         return f"{self.score_id}:{self.status}"
 
 
-class AppealAttachment(models.Model):
-    """A file backing an appeal (a signed record, a photo, a spreadsheet), stored as project
-    attachments are (services.files)."""
+class AppealAttachment(StoredFile):
+    """A file backing an appeal (a signed record, a photo, a spreadsheet)."""
 
     appeal = models.ForeignKey(
         Appeal, verbose_name=_("appeal"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.CharField(verbose_name=_("file"), max_length=255)  # storage name under MEDIA_ROOT
-    name = models.CharField(verbose_name=_("name"), max_length=200)
-    content_type = models.CharField(verbose_name=_("content type"), max_length=64)
-    size = models.PositiveIntegerField(verbose_name=_("size"))
-    sha256 = models.CharField(verbose_name=_("SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("appeal attachment")
         verbose_name_plural = _("appeal attachments")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Scorecard(models.Model):
