@@ -24,13 +24,20 @@ from shiyu.alerts.services.lifecycle import FALSE_ALARM_RATE, alert_raise
 from shiyu.core import citysettings, clock
 
 REPEAT_DAYS = citysettings.declare(
-    "alerts.repeat_days", 7, gettext_lazy("Early warning: days looked back for repeated complaints"),
-    minimum=1, maximum=90)
+    "alerts.repeat_days",
+    7,
+    gettext_lazy("Early warning: days looked back for repeated complaints"),
+    minimum=1,
+    maximum=90,
+)
 REPEAT_MIN = citysettings.declare(
-    "alerts.repeat_min_cases", 3,
+    "alerts.repeat_min_cases",
+    3,
     gettext_lazy("Early warning: cases about one place and matter that make a repeated-complaint alert"),
-    minimum=2, maximum=100)
-HISTORY_DAYS = detector.WINDOW_DAYS + detector.LEVEL_DAYS
+    minimum=2,
+    maximum=100,
+)
+HISTORY_DAYS = detector.HISTORY_DAYS
 # A series still above its baseline a few days after an alert that is not closed is the same spike.
 SPIKE_MERGE_DAYS = 3
 
@@ -60,20 +67,32 @@ def detect_spikes(*, day: date | None = None) -> list[Alert]:
         ongoing = Alert.objects.filter(
             Q(area_id=area_id) if area_id else Q(area__isnull=True),
             Q(category_id=category_id) if category_id else Q(category__isnull=True),
-            kind=Alert.Kind.SPIKE, day__gte=day - timedelta(days=SPIKE_MERGE_DAYS), day__lt=day,
-            status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED])
+            kind=Alert.Kind.SPIKE,
+            day__gte=day - timedelta(days=SPIKE_MERGE_DAYS),
+            day__lt=day,
+            status__in=[Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED],
+        )
         if ongoing.exists():
             continue  # the same spike going on: its open alert already calls for attention
         area = Area.objects.filter(pk=area_id).first() if area_id else None
         category = Category.objects.filter(pk=category_id).first() if category_id else None
-        title = (f"{area.name if area else '—'} · {category.name if category else '—'}: "
-                 f"{d.observed} / {d.expected:.1f}")
+        title = (
+            f"{area.name if area else '—'} · {category.name if category else '—'}: "
+            f"{d.observed} / {d.expected:.1f}"
+        )
         alert, created = alert_raise(
-            kind=Alert.Kind.SPIKE, dedupe_key=f"spike:{day.isoformat()}:{area_id}:{category_id}", title=title,
-            day=day, area_id=area_id, category_id=category_id,
+            kind=Alert.Kind.SPIKE,
+            dedupe_key=f"spike:{day.isoformat()}:{area_id}:{category_id}",
+            title=title,
+            day=day,
+            area_id=area_id,
+            category_id=category_id,
             department_id=category.default_department_id if category else None,
-            observed=d.observed, expected=d.expected, p_value=d.p_value,
-            detail={"series": counts[-28:], "start": (day - timedelta(days=27)).isoformat()})
+            observed=d.observed,
+            expected=d.expected,
+            p_value=d.p_value,
+            detail={"series": counts[-28:], "start": (day - timedelta(days=27)).isoformat()},
+        )
         if created:
             raised.append(alert)
     return raised
@@ -93,28 +112,42 @@ def detect_repeats(*, now=None) -> list[Alert]:
             continue
         ids = sorted(int(i) for i in issue.ids)
         open_same = Alert.objects.filter(kind=Alert.Kind.REPEAT, detail__place=issue.place).exclude(
-            status__in=[Alert.Status.RESOLVED, Alert.Status.FALSE_ALARM])
+            status__in=[Alert.Status.RESOLVED, Alert.Status.FALSE_ALARM]
+        )
         if open_same.exists():
             continue  # still being handled: one alert per place and matter
-        closed = (Alert.objects.filter(kind=Alert.Kind.REPEAT, detail__place=issue.place)
-                  .order_by("-closed_at").first())
-        rows = list(Case.objects.filter(pk__in=ids).values_list(
-            "area_id", "category_id", "lead_department_id", "submitted_at"))
+        closed = (
+            Alert.objects.filter(kind=Alert.Kind.REPEAT, detail__place=issue.place)
+            .order_by("-closed_at")
+            .first()
+        )
+        rows = list(
+            Case.objects.filter(pk__in=ids).values_list(
+                "area_id", "category_id", "lead_department_id", "submitted_at"
+            )
+        )
         if closed is not None and closed.closed_at and not any(r[3] > closed.closed_at for r in rows):
             continue  # nothing new since it was closed
         area_id = Counter(r[0] for r in rows if r[0]).most_common(1)
         category_id = Counter(r[1] for r in rows if r[1]).most_common(1)
         department_id = Counter(r[2] for r in rows if r[2]).most_common(1)
         alert, created = alert_raise(
-            kind=Alert.Kind.REPEAT, dedupe_key=f"repeat:{issue.place}:{ids[-1]}",
+            kind=Alert.Kind.REPEAT,
+            dedupe_key=f"repeat:{issue.place}:{ids[-1]}",
             # Place and keywords, not a resident's own words: alert titles go into the reports.
             title=f"{issue.place}: {' '.join(issue.keywords[:4])}"[:200],
             day=issue.period[1] if issue.period else now.date(),
             area_id=area_id[0][0] if area_id else None,
             category_id=category_id[0][0] if category_id else None,
-            department_id=department_id[0][0] if department_id else None, observed=len(ids),
-            detail={"place": issue.place, "case_ids": ids, "keywords": issue.keywords,
-                    "heat": round(issue.heat, 1)})
+            department_id=department_id[0][0] if department_id else None,
+            observed=len(ids),
+            detail={
+                "place": issue.place,
+                "case_ids": ids,
+                "keywords": issue.keywords,
+                "heat": round(issue.heat, 1),
+            },
+        )
         if created:
             raised.append(alert)
     return raised
@@ -129,10 +162,18 @@ def import_disputes(*, now=None) -> list[Alert]:
     raised = []
     for d in disputes_high_risk(since=now - timedelta(days=30)):
         alert, created = alert_raise(
-            kind=Alert.Kind.DISPUTE, dedupe_key=f"dispute:{d['id']}", title=f"#{d['id']} {d['type']}",
-            day=d["created_at"].date(), area_id=d.get("area_id"), observed=1,
-            detail={"dispute_id": d["id"], "type": d["type"],
-                    "risk_reasons": list(d.get("risk_reasons") or [])})
+            kind=Alert.Kind.DISPUTE,
+            dedupe_key=f"dispute:{d['id']}",
+            title=f"#{d['id']} {d['type']}",
+            day=d["created_at"].date(),
+            area_id=d.get("area_id"),
+            observed=1,
+            detail={
+                "dispute_id": d["id"],
+                "type": d["type"],
+                "risk_reasons": list(d.get("risk_reasons") or []),
+            },
+        )
         if created:
             raised.append(alert)
     return raised
@@ -140,5 +181,8 @@ def import_disputes(*, now=None) -> list[Alert]:
 
 def alerts_detect(*, day: date | None = None) -> dict[str, int]:
     """All three detectors; the number of new alerts of each kind."""
-    return {"spike": len(detect_spikes(day=day)), "repeat": len(detect_repeats()),
-            "dispute": len(import_disputes())}
+    return {
+        "spike": len(detect_spikes(day=day)),
+        "repeat": len(detect_repeats()),
+        "dispute": len(import_disputes()),
+    }
