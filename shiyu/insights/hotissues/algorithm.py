@@ -12,7 +12,10 @@ Each message becomes one vector of three TF-IDF blocks, each L2-normalised and w
   words jieba cuts differently (58车贷 / 五十八车贷);
 - places (0.45): the specific place names of `places.py`. Two messages about one estate share a
   rare token; two about different estates share none, which keeps "油烟扰民 at A" apart from
-  "油烟扰民 at B" — a hot issue is one place and one matter.
+  "油烟扰民 at B" — a hot issue is one place and one matter. Named organisations
+  (`entities.py`: 58车贷, a lending platform whose victims write from everywhere) count as
+  places here, so an issue about an organisation is keyed by its name, and is labelled by it and
+  the group who write ("58车贷受害人") when no place is shared by a third of its messages.
 Cosine similarity between messages gets +PLACE_BONUS (0.12) when they share a specific place
 name, nothing when they share only a broad one (a road, a street office), −PLACE_BONUS otherwise
 (so a pair with no place in common needs 0.45 where one at one estate needs 0.21), then is cut
@@ -50,6 +53,7 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from shiyu.insights.hotissues import entities as entitymod
 from shiyu.insights.hotissues import places as placemod
 
 LINK = 0.33
@@ -58,6 +62,7 @@ HALF_LIFE_DAYS = 30.0
 WEIGHTS = {"words": 0.55, "chars": 0.25, "places": 0.45}
 BODY_CHARS = 240
 
+# fmt: off
 STOPWORDS = {
     "问题", "反映", "投诉", "举报", "咨询", "请问", "建议", "希望", "要求", "关于", "领导", "政府",
     "部门", "相关", "相关部门", "有关", "有关部门", "解决", "处理", "情况", "我们", "你们", "他们",
@@ -69,6 +74,7 @@ STOPWORDS = {
     "西地省", "留言", "回复", "答复", "一下", "一些", "这些", "那些", "这样", "那样", "不能", "不会",
     "还有", "以上", "以下", "其中", "之后", "之前", "年月",
 }
+# fmt: on
 _SPACE = re.compile(r"[\s\u3000]+")
 
 
@@ -95,9 +101,13 @@ class HotIssue:
 
     def as_dict(self) -> dict:
         return {
-            "rank": self.rank, "heat": round(self.heat, 2), "ids": self.ids,
+            "rank": self.rank,
+            "heat": round(self.heat, 2),
+            "ids": self.ids,
             "period": [d.isoformat() for d in self.period] if self.period else None,
-            "place": self.place, "description": self.description, "keywords": self.keywords,
+            "place": self.place,
+            "description": self.description,
+            "keywords": self.keywords,
         }
 
 
@@ -129,15 +139,27 @@ def vectors(messages: list[Message]) -> tuple[csr_matrix, list[list[str]], list[
     """The weighted, normalised feature rows; also each message's words and places."""
     docs = [_doc(m) for m in messages]
     words = [_words(title) * 2 + _words(body) for title, body in docs]
-    found = [sorted({k for name in placemod.places(f"{title} {body}") for k in placemod.place_keys(name)})
-             for title, body in docs]
+    # Named organisations count as places: an issue about a platform (58车贷) is keyed by its name.
+    found = [
+        sorted(
+            {k for name in placemod.places(f"{title} {body}") for k in placemod.place_keys(name)}
+            | set(entitymod.entities(f"{title} {body}"))
+        )
+        for title, body in docs
+    ]
     blocks = []
     for weight, analyzer, data in (
-            (WEIGHTS["words"], _identity, words),
-            (WEIGHTS["chars"], "char", [re.sub(r"[A-Z]\d*[市区县]", "", t) for t, _ in docs]),
-            (WEIGHTS["places"], _identity, found)):
-        vec = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, norm="l2", min_df=1,
-                              **({"ngram_range": (2, 3)} if analyzer == "char" else {}))
+        (WEIGHTS["words"], _identity, words),
+        (WEIGHTS["chars"], "char", [re.sub(r"[A-Z]\d*[市区县]", "", t) for t, _ in docs]),
+        (WEIGHTS["places"], _identity, found),
+    ):
+        vec = TfidfVectorizer(
+            analyzer=analyzer,
+            sublinear_tf=True,
+            norm="l2",
+            min_df=1,
+            **({"ngram_range": (2, 3)} if analyzer == "char" else {}),
+        )
         try:
             block = vec.fit_transform(data)
         except ValueError:  # an empty vocabulary (no places at all, say): the block adds nothing
@@ -182,8 +204,9 @@ def _bonus(specific: np.ndarray, broad: np.ndarray) -> np.ndarray:
     return np.where(specific > 0, PLACE_BONUS, np.where(broad > 0, 0.0, -PLACE_BONUS))
 
 
-def groups_of(matrix: csr_matrix, found: list[list[str]] | None = None, *, link: float = LINK,
-              max_refine: int = 3000) -> list[list[int]]:
+def groups_of(
+    matrix: csr_matrix, found: list[list[str]] | None = None, *, link: float = LINK, max_refine: int = 3000
+) -> list[list[int]]:
     """Index groups (every message in exactly one group, singletons included)."""
     n = matrix.shape[0]
     if n == 0:
@@ -193,8 +216,10 @@ def groups_of(matrix: csr_matrix, found: list[list[str]] | None = None, *, link:
     raw = (matrix @ matrix.T).tocoo()
     shared_specific = (specific @ specific.T).tocsr()
     shared_broad = (broad @ broad.T).tocsr()
-    adjusted = raw.data + _bonus(np.asarray(shared_specific[raw.row, raw.col]).ravel(),
-                                 np.asarray(shared_broad[raw.row, raw.col]).ravel())
+    adjusted = raw.data + _bonus(
+        np.asarray(shared_specific[raw.row, raw.col]).ravel(),
+        np.asarray(shared_broad[raw.row, raw.col]).ravel(),
+    )
     sim = csr_matrix((adjusted, (raw.row, raw.col)), shape=raw.shape)
     sim.data[sim.data < link] = 0
     sim.eliminate_zeros()
@@ -210,8 +235,7 @@ def groups_of(matrix: csr_matrix, found: list[list[str]] | None = None, *, link:
         if len(idx) > max_refine:  # a giant component: refine the strongest part only
             idx = idx[:max_refine] + []
         sub = (matrix[idx] @ matrix[idx].T).toarray()
-        sub = sub + _bonus((specific[idx] @ specific[idx].T).toarray(),
-                           (broad[idx] @ broad[idx].T).toarray())
+        sub = sub + _bonus((specific[idx] @ specific[idx].T).toarray(), (broad[idx] @ broad[idx].T).toarray())
         for g in _average_linkage(sub, link):
             out.append([idx[i] for i in g])
     covered = {i for g in out for i in g}
@@ -228,8 +252,9 @@ def heat_of(group: list[Message], *, now: datetime | None) -> float:
     if now is not None and times:
         age = max(0.0, (now - max(times)).total_seconds() / 86400)
         recency = 0.5 + 0.5 * math.exp(-age / HALF_LIFE_DAYS)
-    return 100 * recency * (0.45 * math.log1p(n) + 0.35 * math.log1p(len(submitters))
-                            + 0.20 * math.log1p(votes))
+    return (
+        100 * recency * (0.45 * math.log1p(n) + 0.35 * math.log1p(len(submitters)) + 0.20 * math.log1p(votes))
+    )
 
 
 def _representative(idx: list[int], matrix: csr_matrix) -> int:
@@ -267,9 +292,15 @@ def cluster(messages: list[Message], *, top: int = 10, now: datetime | None = No
         texts = [f"{clean_text(m.title)} {clean_text(m.body)[:BODY_CHARS]}" for m in group]
         keywords = [w for w, _ in Counter(w for i in idx for w in set(words[i])).most_common(5)]
         ordered = sorted(group, key=lambda m: (m.time is None, _comparable(m.time) if m.time else 0, m.id))
-        issues.append(HotIssue(
-            rank=rank, heat=heat, ids=[m.id for m in ordered],
-            period=(times[0].date(), times[-1].date()) if times else None,
-            place=placemod.main_place(texts), description=clean_text(rep.title)[:120],
-            keywords=keywords))
+        issues.append(
+            HotIssue(
+                rank=rank,
+                heat=heat,
+                ids=[m.id for m in ordered],
+                period=(times[0].date(), times[-1].date()) if times else None,
+                place=entitymod.group_label(texts) or placemod.main_place(texts),
+                description=clean_text(rep.title)[:120],
+                keywords=keywords,
+            )
+        )
     return issues

@@ -10,22 +10,51 @@ from django.core.management import call_command
 
 from shiyu.insights.hotissues import Message, cluster
 from shiyu.insights.hotissues.algorithm import heat_of
+from shiyu.insights.hotissues.entities import entities, group_label
 from shiyu.insights.hotissues.places import place_keys, places
 from shiyu.insights.hotissues.xlsx import parse_time
 
 # (place, matter variants, how many messages, votes each)
 ISSUES = [
-    ("阳光花园小区", ["阳光花园小区楼下烧烤店油烟扰民", "阳光花园小区烧烤摊油烟大晚上吵闹",
-                     "投诉阳光花园小区临街烧烤油烟", "阳光花园小区一楼烧烤店油烟噪音严重"], 9, 3),
-    ("锦绣家园", ["锦绣家园开发商捆绑销售车位", "锦绣家园强制业主购买车位",
-                 "反映锦绣家园车位捆绑销售问题"], 6, 20),
+    (
+        "阳光花园小区",
+        [
+            "阳光花园小区楼下烧烤店油烟扰民",
+            "阳光花园小区烧烤摊油烟大晚上吵闹",
+            "投诉阳光花园小区临街烧烤油烟",
+            "阳光花园小区一楼烧烤店油烟噪音严重",
+        ],
+        9,
+        3,
+    ),
+    (
+        "锦绣家园",
+        ["锦绣家园开发商捆绑销售车位", "锦绣家园强制业主购买车位", "反映锦绣家园车位捆绑销售问题"],
+        6,
+        20,
+    ),
     ("青山路", ["青山路修路工地夜间施工噪音", "青山路晚上施工吵得无法睡觉", "投诉青山路夜间违规施工"], 5, 1),
-    ("滨江新城", ["滨江新城小区附近搅拌站粉尘污染", "滨江新城旁搅拌站噪音粉尘严重",
-                 "滨江新城搅拌站影响居民生活"], 4, 0),
+    (
+        "滨江新城",
+        ["滨江新城小区附近搅拌站粉尘污染", "滨江新城旁搅拌站噪音粉尘严重", "滨江新城搅拌站影响居民生活"],
+        4,
+        0,
+    ),
 ]
-NOISE = ["咨询社保卡补办流程", "公积金提取需要什么材料", "建议增加公交线路班次", "医保报销比例是多少",
-         "孩子入学户籍证明怎么开", "出租车拒载如何投诉", "驾照换证在哪里办理", "养老保险断缴怎么办",
-         "图书馆开放时间咨询", "电动车上牌需要哪些证件", "城管执法态度问题", "自来水水费标准咨询"]
+NOISE = [
+    "咨询社保卡补办流程",
+    "公积金提取需要什么材料",
+    "建议增加公交线路班次",
+    "医保报销比例是多少",
+    "孩子入学户籍证明怎么开",
+    "出租车拒载如何投诉",
+    "驾照换证在哪里办理",
+    "养老保险断缴怎么办",
+    "图书馆开放时间咨询",
+    "电动车上牌需要哪些证件",
+    "城管执法态度问题",
+    "自来水水费标准咨询",
+]
 
 
 def _generated(seed: int = 3):
@@ -40,8 +69,16 @@ def _generated(seed: int = 3):
             title = variants[i % len(variants)]
             body = f"{title}。{rng.choice(['已经持续很久了', '希望有关部门尽快处理', '严重影响居民休息'])}。"
             when = base + timedelta(days=rng.randint(0, 20))
-            messages.append(Message(id=str(n), title=title, body=body, time=when, votes_up=votes,
-                                    submitter=f"u{n % (count - 1) if count > 2 else n}"))
+            messages.append(
+                Message(
+                    id=str(n),
+                    title=title,
+                    body=body,
+                    time=when,
+                    votes_up=votes,
+                    submitter=f"u{n % (count - 1) if count > 2 else n}",
+                )
+            )
             ids.append(str(n))
         truth[place] = set(ids)
     for text in NOISE:
@@ -69,10 +106,73 @@ def test_groups_a_generated_set_with_a_known_answer():
 
 def test_same_matter_at_two_places_is_two_issues():
     base = datetime(2026, 3, 1)
-    messages = [Message(id=f"{p}{i}", title=f"{place}小区烧烤油烟扰民{i}", body="烧烤油烟太大", time=base)
-                for p, place in (("a", "阳光花园"), ("b", "翠湖苑")) for i in range(3)]
+    messages = [
+        Message(id=f"{p}{i}", title=f"{place}小区烧烤油烟扰民{i}", body="烧烤油烟太大", time=base)
+        for p, place in (("a", "阳光花园"), ("b", "翠湖苑"))
+        for i in range(3)
+    ]
     groups = {frozenset(i.ids) for i in cluster(messages, top=5)}
     assert frozenset({"a0", "a1", "a2"}) in groups and frozenset({"b0", "b1", "b2"}) in groups
+
+
+# Victims of a collapsed lending platform: they write from different districts and name the
+# platform, not a place; each message words the matter differently.
+PLATFORM = [
+    "A市88车贷恶性退出，立案半年毫无进展",
+    "严惩88车贷特大集资诈骗案保护伞",
+    "请书记关注A4区88车贷案件",
+    "88车贷老板跑路，经侦拖延办案",
+    "恳请公正办理88车贷案件，还受害人公道",
+    "88车贷立案五个月未公布案情",
+    "再次请求过问88车贷案件进展",
+]
+# Same platform-like token but quantities, times and room numbers, which are no names.
+NOT_NAMES = [
+    "物业费每月12万元，24小时都有人吵",
+    "12月份的水费太高",
+    "103业主楼上漏水",
+    "投诉12345热线打不通",
+    "30分钟内没人接电话",
+]
+
+
+def test_an_organisation_without_a_place_makes_one_issue_named_by_it():
+    messages, truth = _generated(seed=5)
+    base = datetime(2026, 3, 2, 20, 0)
+    districts = ["A1区", "A3区", "A4区", "A5区", "A7县"]
+    for i, title in enumerate(PLATFORM * 2):
+        body = f"我是{districts[i % 5]}的88车贷受害人，{title}。我们受害人血汗钱被骗，希望早日追赃挽损。"
+        messages.append(
+            Message(
+                id=f"p{i}",
+                title=title,
+                body=body,
+                time=base + timedelta(days=i),
+                votes_up=40,
+                submitter=f"v{i}",
+            )
+        )
+    truth["88车贷"] = {f"p{i}" for i in range(len(PLATFORM) * 2)}
+    for i, text in enumerate(NOT_NAMES):
+        messages.append(Message(id=f"q{i}", title=text, body=text, time=base, submitter=f"q{i}"))
+    issues = cluster(messages, top=8)
+    by_ids = {frozenset(i.ids): i for i in issues}
+    for place, ids in truth.items():  # the place-keyed issues are kept as they were
+        assert frozenset(ids) in by_ids, (place, [i.ids for i in issues])
+    platform = by_ids[frozenset(truth["88车贷"])]
+    assert platform.place == "88车贷受害人"  # 地点/人群: a group of people, not a district
+    assert platform.rank <= 2
+    assert by_ids[frozenset(truth["阳光花园小区"])].place.endswith("阳光花园小区")
+    assert not any(i.ids and i.ids[0].startswith("q") and len(i.ids) > 1 for i in issues)
+
+
+def test_organisation_names():
+    assert entities("A市58车贷恶性退出，58车贷老板跑路") == ["58车贷", "58车贷"]
+    for text in NOT_NAMES + ["2019年秋季开学", "A4区公安分局", "105商铺", "107从我家门口过"]:
+        assert entities(text) == [], text
+    assert group_label(["58车贷受害人维权", "58车贷案件进展", "我们58车贷受害人"]) == "58车贷受害人"
+    # A shared specific place names the issue, even when a platform is mentioned.
+    assert group_label(["阳光花园小区的58车贷广告", "阳光花园小区58车贷"]) == ""
 
 
 def test_heat_score():
@@ -80,8 +180,10 @@ def test_heat_score():
     one = [Message(id="1", title="t", body="", time=now, submitter="a")]
     many = [Message(id=str(i), title="t", body="", time=now, submitter=f"s{i}") for i in range(5)]
     same_person = [Message(id=str(i), title="t", body="", time=now, submitter="s") for i in range(5)]
-    old = [Message(id=str(i), title="t", body="", time=now - timedelta(days=120), submitter=f"s{i}")
-           for i in range(5)]
+    old = [
+        Message(id=str(i), title="t", body="", time=now - timedelta(days=120), submitter=f"s{i}")
+        for i in range(5)
+    ]
     voted = [Message(id="1", title="t", body="", time=now, votes_up=500, submitter="a")]
     assert heat_of(many, now=now) > heat_of(same_person, now=now) > heat_of(one, now=now)
     assert heat_of(many, now=now) > heat_of(old, now=now) >= 0.5 * heat_of(many, now=now)
