@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from shiyu.cases.views import staff_view
 from shiyu.core import clock, errors
 from shiyu.insights import metrics
-from shiyu.reports import export, selectors, services
+from shiyu.reports import charts, export, selectors, services
 from shiyu.reports.models import Report
 
 
@@ -25,10 +25,17 @@ from shiyu.reports.models import Report
 def report_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in Report.Kind.values else ""
-    return render(request, "reports/list.html", {
-        "reports": selectors.report_list_for_user(actor=request.user, kind=kind)[:200], "kind": kind,
-        "kinds": Report.Kind.choices, "can_generate": selectors.report_can_generate(actor=request.user),
-        "today": timezone.localdate(clock.now()).isoformat()})
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "reports": selectors.report_list_for_user(actor=request.user, kind=kind)[:200],
+            "kind": kind,
+            "kinds": Report.Kind.choices,
+            "can_generate": selectors.report_can_generate(actor=request.user),
+            "today": timezone.localdate(clock.now()).isoformat(),
+        },
+    )
 
 
 @staff_view
@@ -43,10 +50,18 @@ def report_generate(request: HttpRequest) -> HttpResponse:
     except errors.NotFound:
         raise
     except errors.DomainError as exc:
-        return render(request, "reports/list.html", {
-            "reports": selectors.report_list_for_user(actor=request.user)[:200], "kinds": Report.Kind.choices,
-            "can_generate": selectors.report_can_generate(actor=request.user), "error": exc.message,
-            "today": timezone.localdate(clock.now()).isoformat()}, status=exc.status)
+        return render(
+            request,
+            "reports/list.html",
+            {
+                "reports": selectors.report_list_for_user(actor=request.user)[:200],
+                "kinds": Report.Kind.choices,
+                "can_generate": selectors.report_can_generate(actor=request.user),
+                "error": exc.message,
+                "today": timezone.localdate(clock.now()).isoformat(),
+            },
+            status=exc.status,
+        )
     messages.success(request, _("Report generated."))
     return redirect("reports:detail", report_id=report.pk)
 
@@ -57,14 +72,21 @@ def _context(report: Report) -> dict:
     rows = []
     for key, label, now, before in export.metric_rows(data):
         delta = now - before if isinstance(now, int | float) and isinstance(before, int | float) else None
-        rows.append({"key": key, "label": label, "now": now, "before": before, "delta": delta,
-                     "rate": key in rates})
-    charts = {"days": data.get("days", []), "departments": data.get("departments", [])[:15],
-              "categories": data.get("categories", []),
-              "strings": {"intake": _("Intake"), "completed": _("Completed"),
-                          "on_time": _("On-time completion")}}
-    return {"report": report, "data": data, "metric_rows": rows,
-            "charts_json": json.dumps(charts, cls=DjangoJSONEncoder, ensure_ascii=False)}
+        rows.append(
+            {"key": key, "label": label, "now": now, "before": before, "delta": delta, "rate": key in rates}
+        )
+    charts = {
+        "days": data.get("days", []),
+        "departments": data.get("departments", [])[:15],
+        "categories": data.get("categories", []),
+        "strings": {"intake": _("Intake"), "completed": _("Completed"), "on_time": _("On-time completion")},
+    }
+    return {
+        "report": report,
+        "data": data,
+        "metric_rows": rows,
+        "charts_json": json.dumps(charts, cls=DjangoJSONEncoder, ensure_ascii=False),
+    }
 
 
 @staff_view
@@ -78,7 +100,23 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_GET
 def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_get_for_user(actor=request.user, report_id=report_id)
-    return render(request, "reports/print.html", _context(report))
+    context = _context(report)
+    data = report.data
+    # The print page draws its charts on the server as SVG: no script runs there (see charts.py).
+    context["svg"] = {
+        "days": charts.daily_chart(
+            data.get("days", []),
+            title=_("Intake and completion per day"),
+            intake=_("Intake"),
+            completed=_("Completed"),
+        ),
+        "departments": charts.rate_chart(data.get("departments", [])[:15], title=_("On-time completion")),
+        "categories": charts.count_chart(
+            data.get("categories", []), title=_("Category"), element_id="report-svg-categories"
+        ),
+        "areas": charts.count_chart(data.get("areas", []), title=_("Area"), element_id="report-svg-areas"),
+    }
+    return render(request, "reports/print.html", context)
 
 
 @staff_view
@@ -87,7 +125,8 @@ def report_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
     report = selectors.report_get_for_user(actor=request.user, report_id=report_id)
     response = HttpResponse(
         export.workbook(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     name = f"report-{report.kind}-{report.start:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -1,5 +1,6 @@
 """Early warning and reports in a real browser: the unit head opens the alert list, opens the
-alert, acknowledges it with a note; the leader generates a weekly report and sees its charts."""
+alert, acknowledges it with a note; the leader generates a weekly report and sees its charts,
+then its print version's server-drawn SVG charts on screen, in print media and in a PDF."""
 
 from datetime import date, timedelta
 
@@ -14,9 +15,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_alert_list_to_acknowledge(city, new_page):
-    alert, _ = alert_raise(kind=Alert.Kind.SPIKE, dedupe_key="browser:1", title="示范区 · 市容管理: 12 / 2.0",
-                           day=date(2026, 3, 2), area_id=city.districts[0].pk,
-                           department_id=city.departments["HBJ"].pk, observed=12, expected=2.0, p_value=1e-6)
+    alert, _ = alert_raise(
+        kind=Alert.Kind.SPIKE,
+        dedupe_key="browser:1",
+        title="示范区 · 市容管理: 12 / 2.0",
+        day=date(2026, 3, 2),
+        area_id=city.districts[0].pk,
+        department_id=city.departments["HBJ"].pk,
+        observed=12,
+        expected=2.0,
+        p_value=1e-6,
+    )
     page = new_page()
     sign_in(page, "unithead")
     page.click("#nav-alerts")
@@ -51,3 +60,26 @@ def test_leader_generates_a_report_and_sees_its_charts(city, submit_case, new_pa
     with page.expect_download() as info:
         page.click("#report-xlsx")
     assert info.value.suggested_filename.endswith(".xlsx")
+
+    # The print version: its charts are server-drawn SVG, so they show with no script at all and
+    # come out in the PDF that Chromium prints.
+    page.click("#report-print")
+    page.wait_for_url("**/staff/reports/*/print/")
+    chart = page.locator("#report-svg-days")
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 80
+    assert page.locator("#report-svg-days rect.bar").count() == 7
+    page.emulate_media(media="print")
+    assert chart.is_visible()
+    # Pixels, not only DOM: the chart's area holds the bars' grey in a screenshot.
+    png = chart.screenshot()
+    from io import BytesIO
+
+    from PIL import Image
+
+    image = Image.open(BytesIO(png)).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20) or []
+    assert sum(n for n, rgb in colours if rgb == (0x8A, 0x8A, 0x8A)) > 50  # the bars' fill
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF") and len(pdf) > 5_000

@@ -1,6 +1,7 @@
 """Analysis reports: content from real cases, idempotent generation, downloads, no personal data."""
 
 import json
+import re
 from datetime import date, datetime, timedelta
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -24,8 +25,10 @@ MON = datetime(2026, 3, 2, 10, 0, tzinfo=TZ)
 def week(city, submit_case):
     u, hbj = city.users, city.departments["HBJ"]
     with clock.frozen_at(MON):
-        cases = [submit_case(title=f"幸福小区垃圾堆放 {i}", contact_name="张三丰",
-                             contact_phone="13900001111") for i in range(3)]
+        cases = [
+            submit_case(title=f"幸福小区垃圾堆放 {i}", contact_name="张三丰", contact_phone="13900001111")
+            for i in range(3)
+        ]
         for case in cases[:2]:
             from shiyu.cases import services as case_services
 
@@ -44,8 +47,9 @@ def test_periods():
 def test_generate_is_idempotent_per_period_and_holds_no_personal_data(city, week):
     with clock.frozen_at(MON + timedelta(days=10)):
         first = services.report_generate(actor=city.users["leader"], kind="weekly", day=MON.date())
-        again = services.report_generate(actor=city.users["supervisor"], kind="weekly",
-                                         day=MON.date() + timedelta(days=3))
+        again = services.report_generate(
+            actor=city.users["supervisor"], kind="weekly", day=MON.date() + timedelta(days=3)
+        )
     assert first.pk == again.pk and Report.objects.count() == 1 and again.version == 2
     assert (again.start, again.end) == (date(2026, 3, 2), date(2026, 3, 8))
     data = again.data
@@ -94,6 +98,12 @@ def test_pages_and_downloads(city, week, client):
     assert page.status_code == 200 and b"report-chart-days" in page.content
     printed = client.get(reverse("reports:print", args=[report.pk]))
     assert printed.status_code == 200 and b"print.css" in printed.content
+    html = printed.content.decode()
+    # Charts that print without JavaScript: inline SVG from the report's own figures.
+    assert "<script" not in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="report-svg" id="report-svg-days"' in html
+    assert html.count('class="bar"') >= 7 + 1  # 7 days of intake bars + at least one department
+    assert 'id="report-svg-departments"' in html and 'id="report-svg-categories"' in html
     download = client.get(reverse("reports:xlsx", args=[report.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     book = load_workbook(BytesIO(download.content))
@@ -102,3 +112,33 @@ def test_pages_and_downloads(city, week, client):
     assert any(row[1] == 3 for row in summary[2:] if row and len(row) > 1)  # intake 3
     client.force_login(city.users["resident"])
     assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 404
+
+
+def test_svg_charts_scale_escape_and_handle_empty_data():
+    from shiyu.reports import charts
+
+    days = [
+        {"day": f"2026-03-0{i}", "intake": v, "completed": c}
+        for i, (v, c) in enumerate([(10, 2), (0, 0), (5, 5)], start=1)
+    ]
+    svg = str(charts.daily_chart(days, title="日<受理>", intake="受理", completed="办结"))
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "日&lt;受理&gt;" in svg and "<受理>" not in svg  # labels are data: escaped
+    bars = [float(h) for h in re.findall(r'<rect class="bar"[^>]* height="([0-9.]+)"', svg)]  # day order
+    assert len(bars) == 3
+    assert bars[0] > bars[2] > bars[1] == 0.0 and abs(bars[0] - 2 * bars[2]) < 0.2
+    assert svg.count("<circle") == 3  # one completion dot per day
+    ranked = [
+        {"label": "环保局", "on_time_completion_rate": 0.9},
+        {"label": "<b>城管</b>", "on_time_completion_rate": None},
+    ]
+    svg = str(charts.rate_chart(ranked, title="按时办结率"))
+    assert "90.0%" in svg and "&lt;b&gt;城管" in svg and "—" in svg
+    counts = str(
+        charts.count_chart(
+            [{"label": "市容", "intake": 47}, {"label": "路灯", "intake": 3}], title="类别", element_id="c"
+        )
+    )
+    assert ">47</text>" in counts and ">3</text>" in counts
+    assert charts.daily_chart([], title="t", intake="a", completed="b") == ""
+    assert charts.rate_chart([], title="t") == ""
