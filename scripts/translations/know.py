@@ -123,8 +123,8 @@ T: dict[str, str] = {
     "The support period of your proposal has ended: %(title)s": "您的建议附议期已结束：%(title)s",
     "It gathered %(n)d of the %(needed)d supporters needed, so it was not forwarded. You may propose it again.":
         "共获得 %(n)d 人附议，未达到所需的 %(needed)d 人，因此未转交责任单位。您可以再次提出。",
-    "The support period ended on %(day)s before the %(n)s supporters needed were reached.":
-        "附议期已于 %(day)s 结束，未达到所需的 %(n)s 人附议。",
+    "The support period ended on %(day)s before enough residents supported it.":
+        "附议期已于 %(day)s 结束，附议人数未达到要求。",
     "Saved.": "已保存。",
     "Community proposals": "社区建议",
     "Proposals": "群众建议",

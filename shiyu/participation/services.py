@@ -106,7 +106,8 @@ def proposal_moderate(*, actor: Any, proposal_id: int, decision: str, reason: st
             raise errors.IllegalTransition()
         changes = {**_open_support(proposal, now), "moderation_reason": reason}
     elif decision == "hide":
-        if proposal.status not in (Proposal.Status.PENDING, Proposal.Status.OPEN):
+        # An expired proposal stays public, so moderation must still be able to take it down.
+        if proposal.status not in (Proposal.Status.PENDING, Proposal.Status.OPEN, Proposal.Status.EXPIRED):
             raise errors.IllegalTransition()
         changes = {"status": Proposal.Status.HIDDEN, "moderation_reason": reason}
     else:
@@ -184,7 +185,8 @@ EXPIRE_BATCH = 500
 
 
 def proposals_expire(*, now: Any = None) -> int:
-    """Close proposals whose support period ended below the threshold. Idempotent: only a
+    """Close proposals whose support period ended below the threshold (forward those at or above
+    it, which a lowered threshold can leave open). Idempotent: only a
     proposal still open and past its period moves, each under its own row lock and transaction
     (a support that lands first and forwards it wins), and the author's notice has a dedupe key."""
     now = now or clock.now()
@@ -204,6 +206,11 @@ def _expire_one(proposal_id: int, now: Any) -> bool:
     if (proposal is None or proposal.status != Proposal.Status.OPEN or proposal.support_until is None
             or proposal.support_until >= now):
         return False
+    if proposal.support_count >= THRESHOLD.get():
+        # Enough supporters under today's threshold (the city lowered it after they came): the
+        # proposal goes where the threshold says, not to the archive.
+        _forward(proposal, now)
+        return True
     Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.EXPIRED, updated_at=now,
                                                    version=F("version") + 1)
     proposal.refresh_from_db()

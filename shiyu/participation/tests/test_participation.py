@@ -140,6 +140,27 @@ def test_expired_proposals_close_once_and_tell_the_author(client, city, resident
     assert 'id="proposal-expired"' in page
 
 
+def test_a_lowered_threshold_forwards_instead_of_expiring_and_expired_ones_can_be_hidden(
+        city, residents, gov_head):
+    set_setting("participation.support_threshold", 5)
+    enough, short = _open(city, residents[0]), _open(city, residents[0], title="增设社区图书角")
+    for resident in residents[1:4]:
+        services.proposal_support(actor=resident, proposal_id=enough.pk)
+    Proposal.objects.filter(pk__in=[enough.pk, short.pk]).update(support_until="2000-01-01T00:00:00Z")
+    set_setting("participation.support_threshold", 3)
+    assert services.proposals_expire() == 2
+    enough.refresh_from_db()
+    short.refresh_from_db()
+    assert (enough.status, short.status) == ("forwarded", "expired")
+    assert [n.title for n in Notification.objects.filter(kind="proposal_expired")] == [
+        "您的建议附议期已结束：增设社区图书角"]
+    assert Notification.objects.filter(kind="proposal_forwarded").exists()
+    hidden = services.proposal_moderate(actor=city.users["supervisor"], proposal_id=short.pk, decision="hide",
+                                        reason="含有个人信息")
+    assert hidden.status == "hidden"
+    assert hidden not in selectors.proposal_list_public()
+
+
 def test_the_expiry_job_is_declared_periodic():
     from shiyu.core.periodic import jobs
     from shiyu.participation import tasks  # noqa: F401  (declares the job)
