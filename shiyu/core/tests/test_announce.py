@@ -52,3 +52,18 @@ def test_many_events_in_one_second_announce_once(followed, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         core_tasks.announce_on_commit(TOPIC)
     assert HEARD == [1, 1]
+
+
+def test_the_throttle_is_judged_at_the_commit_not_when_the_event_is_written(
+        followed, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        core_tasks.announce_on_commit(TOPIC)
+    assert HEARD == [1]
+    # A transaction writes its event within the second, but commits a second later.
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        core_tasks.announce_on_commit(TOPIC)
+        core_tasks.announce_on_commit(TOPIC)
+        core_tasks._LAST_ANNOUNCED[TOPIC] -= core_tasks.FOLLOW_THROTTLE
+    announcements = [c for c in callbacks if isinstance(c, core_tasks._Announce)]
+    assert len(announcements) == 1  # one per transaction, however many events
+    assert HEARD == [1, 1]
