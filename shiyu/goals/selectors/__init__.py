@@ -13,7 +13,7 @@ from shiyu.accounts.models import Department
 from shiyu.core import clock
 from shiyu.core.errors import NotFound
 from shiyu.core.ids import is_valid_id
-from shiyu.goals.models import Appeal, Goal, LongStandingProblem, Milestone, Project, Scheme
+from shiyu.goals.models import Appeal, AppealAttachment, Goal, LongStandingProblem, Milestone, Project, Scheme
 from shiyu.goals.selectors.indicators import goal_attainment, indicator_view
 from shiyu.goals.selectors.problems import monthly_counts, problem_list, problem_view
 from shiyu.goals.selectors.projects import progress_map, project_progress, project_tree
@@ -150,6 +150,25 @@ def unit_summary(*, actor: Any) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def appeal_attachment_get_for_user(*, actor: Any, attachment_id: int) -> AppealAttachment:
+    """An appeal's file, for the unit that appealed, the reviewers and goal managers only: signed
+    records and photos may show residents, which the appeal's one-line text on the scheme page
+    does not. Anyone else gets NotFound, as for a file that does not exist."""
+    _staff(actor)
+    if not is_valid_id(attachment_id):
+        raise NotFound()
+    found = (AppealAttachment.objects.select_related("appeal__score__department")
+             .filter(pk=attachment_id).first())
+    if found is None:
+        raise NotFound()
+    department = found.appeal.score.department
+    unit = policies.Target(lead_department_path=department.path)
+    if not (policies.roles_allowed(actor, "appeal_review") or policies.roles_allowed(actor, "goal_manage")
+            or policies.can(actor, "appeal_submit", unit)):
+        raise NotFound()
+    return found
 
 
 def appeal_list_for_user(*, actor: Any, scheme: Scheme) -> QuerySet[Appeal]:

@@ -71,7 +71,10 @@ def entries(h) -> dict[tuple[str, str], dict[str, int]]:
     rows[("POST", "api:milestone-complete")] = _rows(h, UNIT, 200, page=False)
     rows[("POST", "api:scorecard-appeal")] = _rows(h, {"unithead", "admin"}, 201, page=False)
     rows[("POST", "api:appeal-review")] = _rows(h, MANAGERS, 200, page=False)
-    for name in ("index", "goal", "project", "scheme", "project-import", "attachment", "appeal-attachment"):
+    # An appeal's files: the appealing unit, reviewers and managers; others as if it did not exist.
+    rows[("GET", "goals:appeal-attachment")] = {**_rows(h, UNIT, 200, page=True),
+                                               **{role: 404 for role in set(h.STAFF) - UNIT}}
+    for name in ("index", "goal", "project", "scheme", "project-import", "attachment"):
         rows[("GET", f"goals:{name}")] = read_page
     for name in (
         "goal-create",

@@ -166,9 +166,11 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
 @staff_view
 @require_safe
 def appeal_attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
-    # Appeals are read by any staff member on the scheme page, so are their files.
-    selectors.goal_list_for_user(actor=request.user)
-    return _download(AppealAttachment.objects.filter(pk=perms.key(attachment_id)).first())
+    try:
+        found = selectors.appeal_attachment_get_for_user(actor=request.user, attachment_id=attachment_id)
+    except errors.NotFound:
+        raise Http404 from None
+    return _download(found)
 
 
 def _download(found: ProjectAttachment | AppealAttachment | None) -> HttpResponse:
