@@ -12,10 +12,13 @@ Each message becomes one vector of three TF-IDF blocks, each L2-normalised and w
   words jieba cuts differently (58车贷 / 五十八车贷);
 - places (0.45): the specific place names of `places.py`. Two messages about one estate share a
   rare token; two about different estates share none, which keeps "油烟扰民 at A" apart from
-  "油烟扰民 at B" — a hot issue is one place and one matter. Named organisations
-  (`entities.py`: 58车贷, a lending platform whose victims write from everywhere) count as
-  places here, so an issue about an organisation is keyed by its name, and is labelled by it and
-  the group who write ("58车贷受害人") when no place is shared by a third of its messages.
+  "油烟扰民 at B" — a hot issue is one place and one matter. A message that names no specific
+  place takes as place tokens the named organisations it mentions (`entities.py`: 58车贷, a
+  lending platform whose victims write from everywhere) that at least three distinct submitters
+  write, so an issue about an organisation is keyed by its name, and is labelled by it and the
+  group who write ("58车贷受害人") when no place is shared by a third of its messages. Only then:
+  added to every message, a name-like token ("400电话", "30只流浪狗") would be a specific place
+  shared by two estates' complaints and join them.
 Cosine similarity between messages gets +PLACE_BONUS (0.12) when they share a specific place
 name, nothing when they share only a broad one (a road, a street office), −PLACE_BONUS otherwise
 (so a pair with no place in common needs 0.45 where one at one estate needs 0.21), then is cut
@@ -139,14 +142,14 @@ def vectors(messages: list[Message]) -> tuple[csr_matrix, list[list[str]], list[
     """The weighted, normalised feature rows; also each message's words and places."""
     docs = [_doc(m) for m in messages]
     words = [_words(title) * 2 + _words(body) for title, body in docs]
-    # Named organisations count as places: an issue about a platform (58车贷) is keyed by its name.
-    found = [
-        sorted(
-            {k for name in placemod.places(f"{title} {body}") for k in placemod.place_keys(name)}
-            | set(entitymod.entities(f"{title} {body}"))
-        )
-        for title, body in docs
-    ]
+    texts = [f"{title} {body}" for title, body in docs]
+    place_sets = [{k for name in placemod.places(text) for k in placemod.place_keys(name)} for text in texts]
+    # A message without a specific place is keyed by the organisations it names (58车贷), if
+    # several people name them: never in addition to a place, where a shared name-like token
+    # would count as a shared place and join the same matter at two estates.
+    names = [set(entitymod.entities(text)) for text in texts]
+    keyed = entitymod.recurring(names, [m.submitter or f"anon:{m.id}" for m in messages])
+    found = [sorted(own or (named & keyed)) for own, named in zip(place_sets, names, strict=True)]
     blocks = []
     for weight, analyzer, data in (
         (WEIGHTS["words"], _identity, words),
@@ -290,7 +293,9 @@ def cluster(messages: list[Message], *, top: int = 10, now: datetime | None = No
         rep = messages[_representative(idx, matrix)]
         times = sorted((m.time for m in group if m.time is not None), key=_comparable)
         texts = [f"{clean_text(m.title)} {clean_text(m.body)[:BODY_CHARS]}" for m in group]
-        keywords = [w for w, _ in Counter(w for i in idx for w in set(words[i])).most_common(5)]
+        keywords = [w for w, _ in Counter(w for i in idx for w in dict.fromkeys(words[i])).most_common(5)]
+        # Labelled only by a name that keyed some member (a recurring one, see `vectors`).
+        label = entitymod.group_label(texts, {k for i in idx for k in found[i]})
         ordered = sorted(group, key=lambda m: (m.time is None, _comparable(m.time) if m.time else 0, m.id))
         issues.append(
             HotIssue(
@@ -298,7 +303,7 @@ def cluster(messages: list[Message], *, top: int = 10, now: datetime | None = No
                 heat=heat,
                 ids=[m.id for m in ordered],
                 period=(times[0].date(), times[-1].date()) if times else None,
-                place=entitymod.group_label(texts) or placemod.main_place(texts),
+                place=label or placemod.main_place(texts),
                 description=clean_text(rep.title)[:120],
                 keywords=keywords,
             )

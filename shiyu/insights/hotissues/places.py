@@ -39,16 +39,34 @@ _GENERIC = {"政府", "市政府", "学校", "医院", "小区", "公司", "物�
             "高铁",
             "地铁", "车站", "公园", "城市", "农村", "乡村", "城区", "城管", "家园", "一个小区", "这个小区",
             "该小区", "本小区", "我们小区", "整个小区", "住宅小区", "各小区", "老旧小区", "物业公司",
-            "开发商", "房地产公司", "有限公司", "建设项目", "学院", "大学", "中学", "小学"}
-_LEADING_NOISE = re.compile(r"^(?:[一二三四五六七八九十两几多个该本此这那各每某]+|[0-9]+)")
+            "开发商", "房地产公司", "有限公司", "建设项目", "学院", "大学", "中学", "小学",
+            # a kind of company (A4区p2p公司), not one: the platform is named by `entities.py`
+            "p2p", "P2P"}
+_SUFFIX_END = re.compile(rf"(?:{_SUFFIX})$")
+# A count or a pointer before the name, with its measure word: "这条路", "3盏路灯", "三所学校"
+# left "条路", "盏路", "所学校" as places, which every estate's complaints would share.
+_LEADING_NOISE = re.compile(
+    r"^(?:[一二三四五六七八九十两几多个该本此这那各每某]+|[0-9]+)[条盏座栋幢只所间处片段根棵]?"
+)
 
 
 def districts(text: str) -> list[str]:
     return [m.group(0) for m in DISTRICT.finditer(text or "")]
 
 
+# Words ending in 路 that are no road: "58车贷老板跑路" (the owner absconded) is no place, and as
+# a place it would hide the organisation the message is about (`entities.py`).
+_NOT_ROADS = ("跑路", "套路", "走路", "出路", "思路", "活路", "门路", "去路", "来路", "带路", "电路", "退路",
+              "迷路", "让路", "问路")
+
+
 def _clean(name: str) -> str:
     name = _LEADING_NOISE.sub("", name)
+    # 中山路让路 → 中山路; 车贷老板跑路 → nothing (no place suffix is left).
+    while name.endswith(_NOT_ROADS):
+        name = name[:-2]
+        if not _SUFFIX_END.search(name):
+            return ""
     # 某某股份有限公司 → 某某: the legal form is shared by every company.
     name = re.sub(r"(?:股份)?(?:有限)?(?:责任)?(?:公司)$|有限$", "", name) if name.endswith("公司") else name
     return name if len(name) >= 2 and name not in _GENERIC else ""
@@ -123,16 +141,25 @@ def place_keys(name: str) -> set[str]:
         for tail in ("小区", "二期", "一期", "三期"):
             if key.endswith(tail) and len(key) - len(tail) >= 2:
                 keys.add(key[: -len(tail)])
-    return {k for k in keys if k not in _GENERIC and len(k) >= 2}
+    # A part made of suffixes only (小区物业 of 阳光花园小区物业) is in every estate's name: shared,
+    # it would join the complaints of two estates as one place. (A name found as such, 新城, stays.)
+    return {k for k in keys
+            if k not in _GENERIC and len(k) >= 2 and (k == name or not _SUFFIXES_ONLY.fullmatch(k))}
+
+
+_SUFFIXES_ONLY = re.compile(rf"(?:{_SUFFIX})+")
 
 
 def main_place(texts: list[str], *, top: int = 2) -> str:
     """The most specific place most of the texts share, with its district: "A5区 魅力之城小区"."""
     counts: Counter[str] = Counter()
     district_counts: Counter[str] = Counter()
+    # Each text counts a name once, in the order written (a set's order changes with the string
+    # hash seed, and the first of two equal counts is the one chosen: labels would change per run).
     for text in texts:
-        counts.update(set(places(text)))
-        district_counts.update({d for d in districts(text) if not d.endswith("市") or len(d) > 2})
+        counts.update(dict.fromkeys(places(text)).keys())
+        named = (d for d in districts(text) if not d.endswith("市") or len(d) > 2)
+        district_counts.update(dict.fromkeys(named).keys())
     names = [name for name, n in counts.most_common(top * 3) if n >= max(1, len(texts) // 3)]
     # A name contained in a longer chosen one adds nothing (金毛湾 vs 金毛湾小区).
     chosen: list[str] = []

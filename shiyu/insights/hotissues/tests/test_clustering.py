@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 
 from shiyu.insights.hotissues import Message, cluster
-from shiyu.insights.hotissues.algorithm import heat_of
-from shiyu.insights.hotissues.entities import entities, group_label
+from shiyu.insights.hotissues.algorithm import heat_of, vectors
+from shiyu.insights.hotissues.entities import entities, group_label, recurring
 from shiyu.insights.hotissues.places import place_keys, places
 from shiyu.insights.hotissues.xlsx import parse_time
 
@@ -133,6 +133,16 @@ NOT_NAMES = [
     "103业主楼上漏水",
     "投诉12345热线打不通",
     "30分钟内没人接电话",
+    # hotlines, counted things, and a neighbour (a person: personal data, never a title)
+    "拨打122报警没人管",
+    "400电话打不通",
+    "打114查号台问不到",
+    "叫了999急救车",
+    "小区有30只流浪狗",
+    "村里50亩土地被占",
+    "12盏路灯不亮",
+    "12幢漏雨三个月了",
+    "楼上302王先生家装修",
 ]
 
 
@@ -166,6 +176,46 @@ def test_an_organisation_without_a_place_makes_one_issue_named_by_it():
     assert not any(i.ids and i.ids[0].startswith("q") and len(i.ids) > 1 for i in issues)
 
 
+@pytest.mark.parametrize("matter", ["有30只流浪狗到处乱窜咬人", "400电话打不通", "物业400电话打不通"])
+def test_a_shared_number_or_manager_does_not_join_two_estates(matter):
+    # The same matter at two estates, worded with a number-led token (30只流浪狗, 400电话) or the
+    # estate's management (…小区物业): two issues, each named by its own estate, never "A B".
+    base = datetime(2026, 3, 1)
+    messages = [
+        Message(id=f"{p}{i}", title=f"{place}{matter}", body=f"{place}{matter}，希望处理", time=base,
+                submitter=f"{p}{i}")
+        for p, place in (("a", "阳光花园小区"), ("b", "翠湖苑小区"))
+        for i in range(3)
+    ]
+    issues = cluster(messages, top=5)
+    by_ids = {frozenset(i.ids): i for i in issues}
+    assert set(by_ids) == {frozenset({"a0", "a1", "a2"}), frozenset({"b0", "b1", "b2"})}
+    assert by_ids[frozenset({"a0", "a1", "a2"})].place.startswith("阳光花园小区")
+    assert "翠湖苑" not in by_ids[frozenset({"a0", "a1", "a2"})].place
+    assert by_ids[frozenset({"b0", "b1", "b2"})].place.startswith("翠湖苑小区")
+
+
+def test_a_name_keys_only_messages_without_a_place_and_only_when_several_people_write_it():
+    base = datetime(2026, 3, 1)
+    messages = [
+        Message(id="p1", title="阳光花园小区58车贷广告", body="", time=base, submitter="a"),
+        Message(id="n1", title="58车贷老板跑路", body="", time=base, submitter="b"),
+        Message(id="n2", title="58车贷立案没有进展", body="", time=base, submitter="c"),
+        # One person writing a name three times does not make it a name of the city's issues.
+        *(Message(id=f"o{i}", title=f"66快跑第{i}次", body="", time=base, submitter="d") for i in range(3)),
+    ]
+    _, _, found = vectors(messages)
+    keys = dict(zip([m.id for m in messages], found, strict=True))
+    assert "58车贷" not in keys["p1"] and "阳光花园小区" in keys["p1"]
+    assert keys["n1"] == ["58车贷"] and keys["n2"] == ["58车贷"]
+    assert all(keys[f"o{i}"] == [] for i in range(3))
+    written = [{"58车贷"}, {"58车贷"}, {"58车贷", "66快跑"}, {"66快跑"}]
+    assert recurring(written, ["a", "b", "c", "c"]) == {"58车贷"}
+    # Only a name that keyed the clustering may label an issue.
+    assert group_label(["66快跑又来了", "66快跑不退钱"], allowed=set()) == ""
+    assert group_label(["66快跑又来了", "66快跑不退钱"], allowed={"66快跑"}) == "66快跑"
+
+
 def test_organisation_names():
     assert entities("A市58车贷恶性退出，58车贷老板跑路") == ["58车贷", "58车贷"]
     for text in NOT_NAMES + ["2019年秋季开学", "A4区公安分局", "105商铺", "107从我家门口过"]:
@@ -195,6 +245,13 @@ def test_places():
     assert places("反映A市金毛湾配套入学的问题") == ["金毛湾"]
     assert "伊景园滨河苑" in places("伊景园滨河苑捆绑销售车位")
     assert {"暮云街道", "丽发新城小区", "丽发新城"} <= place_keys("暮云街道丽发新城小区")
+    # Suffixes alone (小区物业) are every estate's: no key.
+    assert place_keys("阳光花园小区物业") == {"阳光花园小区物业", "阳光花园"}
+    # 跑路 (to abscond) is no road; it would hide the platform the message names.
+    assert places("A市58车贷老板跑路美国") == [] and places("中山路让路给车") == ["中山路"]
+    assert places("A4区p2p公司58车贷") == []
+    for text in ("翠湖苑小区有3盏路灯坏了", "这条路太堵", "这座桥", "三所学校"):  # counts, not names
+        assert places(text) in ([], ["翠湖苑小区"]), text
     assert places("咨询社保卡补办流程") == []
 
 
