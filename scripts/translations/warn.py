@@ -96,6 +96,8 @@ T = {
     "Summary": "概要",
     "Daily": "每日",
     "Intake and completion per day": "每日受理与办结",
+    # "Intake" alone is the intake app (诉求受理渠道); as a count of cases it has a context.
+    ("count", "Intake"): "受理量",
     "Department ranking": "承办单位排名",
     "Top categories and areas": "主要类别与区域",
     "No cases in this period.": "该时段暂无诉求。",

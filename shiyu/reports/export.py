@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from shiyu.insights import metrics
 from shiyu.reports.models import Report
@@ -50,16 +51,18 @@ def workbook(report: Report) -> bytes:
             ws.append([_fmt(key, row.get(key)) if not isinstance(row.get(key), list)
                        else " ".join(map(str, row.get(key))) for key, _label in columns])
 
-    unit_cols = [("rank", _("Rank")), ("label", _("Department")), ("intake", _("Intake")),
+    # "Intake" alone is the intake app's name (诉求受理渠道); here it heads a count (受理量).
+    intake = pgettext("count", "Intake")
+    unit_cols = [("rank", _("Rank")), ("label", _("Department")), ("intake", intake),
                  ("completed", _("Completed")), ("on_time_completion_rate", _("On-time completion") + " %"),
                  ("satisfaction_rate", _("Satisfaction") + " %"), ("redo_rate", _("Redo rate") + " %"),
                  ("backlog", _("Backlog")), ("overdue", _("Overdue"))]
     table(_("Departments"), data.get("departments", []), unit_cols)
-    table(_("Categories"), data.get("categories", []), [("label", _("Category")), ("intake", _("Intake")),
+    table(_("Categories"), data.get("categories", []), [("label", _("Category")), ("intake", intake),
                                                          ("completed", _("Completed"))])
-    table(_("Areas"), data.get("areas", []), [("label", _("Area")), ("intake", _("Intake")),
+    table(_("Areas"), data.get("areas", []), [("label", _("Area")), ("intake", intake),
                                                ("completed", _("Completed"))])
-    table(_("Daily"), data.get("days", []), [("day", _("Day")), ("intake", _("Intake")),
+    table(_("Daily"), data.get("days", []), [("day", _("Day")), ("intake", intake),
                                              ("completed", _("Completed"))])
     table(_("Hot issues"), data.get("hot_issues", []), [
         ("rank", _("Rank")), ("heat", _("Heat")), ("place", _("Place")), ("keywords", _("Keywords")),

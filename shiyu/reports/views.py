@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from shiyu.cases.views import staff_view
@@ -79,7 +80,12 @@ def _context(report: Report) -> dict:
         "days": data.get("days", []),
         "departments": data.get("departments", [])[:15],
         "categories": data.get("categories", []),
-        "strings": {"intake": _("Intake"), "completed": _("Completed"), "on_time": _("On-time completion")},
+        # "Intake" alone is the intake app's name (诉求受理渠道); a count has the context "count".
+        "strings": {
+            "intake": pgettext("count", "Intake"),
+            "completed": _("Completed"),
+            "on_time": _("On-time completion"),
+        },
     }
     return {
         "report": report,
@@ -107,7 +113,7 @@ def report_print(request: HttpRequest, report_id: int) -> HttpResponse:
         "days": charts.daily_chart(
             data.get("days", []),
             title=_("Intake and completion per day"),
-            intake=_("Intake"),
+            intake=pgettext("count", "Intake"),
             completed=_("Completed"),
         ),
         "departments": charts.rate_chart(data.get("departments", [])[:15], title=_("On-time completion")),

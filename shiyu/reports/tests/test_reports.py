@@ -104,12 +104,18 @@ def test_pages_and_downloads(city, week, client):
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="report-svg" id="report-svg-days"' in html
     assert html.count('class="bar"') >= 7 + 1  # 7 days of intake bars + at least one department
     assert 'id="report-svg-departments"' in html and 'id="report-svg-categories"' in html
+    # "Intake" as a count is 受理量; alone it is the intake app's name (诉求受理渠道, a channel).
+    assert html.count("受理量") >= 2 and "诉求受理渠道" not in html  # the chart legend, the table
+    assert "受理量" in page.content.decode() and "诉求受理渠道" not in page.content.decode()
     download = client.get(reverse("reports:xlsx", args=[report.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     book = load_workbook(BytesIO(download.content))
     assert len(book.sheetnames) >= 6
     summary = [row for row in book.worksheets[0].iter_rows(values_only=True)]
     assert any(row[1] == 3 for row in summary[2:] if row and len(row) > 1)  # intake 3
+    headers = {cell for sheet in book.worksheets for row in sheet.iter_rows(max_row=3, values_only=True)
+               for cell in row}
+    assert "受理量" in headers and "诉求受理渠道" not in headers
     client.force_login(city.users["resident"])
     assert client.get(reverse("reports:detail", args=[report.pk])).status_code == 404
 
