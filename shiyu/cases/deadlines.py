@@ -27,7 +27,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -119,6 +119,10 @@ def extended_reply_due(case: Any, days: int, now: datetime) -> datetime:
 # --- which clock runs, and the traffic light ------------------------------------------------
 
 def _get(case: Any, name: str) -> Any:
+    # A plain dict first: the sweep asks this a few million times, and isinstance() against the
+    # Mapping ABC costs more than the look-up itself.
+    if type(case) is dict:
+        return case[name]
     return case[name] if isinstance(case, Mapping) else getattr(case, name)
 
 
@@ -177,8 +181,9 @@ def clock_views(case: Any, now: datetime | None = None) -> list[ClockView]:
 
 # --- the ladder -------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
+    # A named tuple rather than a frozen dataclass: a catch-up sweep makes a few hundred thousand,
+    # and a frozen dataclass's __init__ costs several times a tuple's.
     clock: str
     due: datetime
     name: str  # due_soon | overdue | esc1..esc4
@@ -201,7 +206,19 @@ def escalation_cap(area_depth: int | None) -> int:
 
 
 def step_names(clock_name: str, cap: int) -> list[str]:
-    return ["due_soon", "overdue"] + ([f"esc{n}" for n in range(1, cap + 1)] if clock_name == "reply" else [])
+    return list(_step_names(clock_name, cap))
+
+
+_NAMES: dict[tuple[str, int], tuple[str, ...]] = {}
+
+
+def _step_names(clock_name: str, cap: int) -> tuple[str, ...]:
+    # Asked once per case by the sweep: a handful of distinct answers, built once.
+    key = (clock_name, cap)
+    if key not in _NAMES:
+        _NAMES[key] = ("due_soon", "overdue") + (
+            tuple(f"esc{n}" for n in range(1, cap + 1)) if clock_name == "reply" else ())
+    return _NAMES[key]
 
 
 @dataclass(frozen=True)
@@ -259,12 +276,12 @@ def plan(case: Any, now: datetime, *, cap: int,
         return [], stage, None
     clock_name, due = found
     head, done = stage_parts(stage)
-    names = step_names(clock_name, cap)
-    start = names.index(done) + 1 if head == f"{clock_name}@{int(due.timestamp())}" and done in names else 0
+    names = _step_names(clock_name, cap)
+    start = names.index(done) + 1 if done in names and head == f"{clock_name}@{int(due.timestamp())}" else 0
     # Steps are in time order: compute instants only up to the first one still ahead (a sweep
     # over a million cases mostly finds that first one in the future).
     passed: list[Step] = []
-    future: list[Step] = []
+    ahead_name = ""
     th = th or Thresholds.current()
     # Passed or not is decided on working-time positions (two calendar look-ups per case instead
     # of one per step); only the first step ahead is turned into an instant, exactly as step_at.
@@ -281,7 +298,7 @@ def plan(case: Any, now: datetime, *, cap: int,
             # A reminder's instant is the latest with that position: on a tie it may lie ahead.
             ahead = target > now_pos or (target == now_pos and hours < 0 and step_at(name, due, th) > now)
         if ahead:
-            future.append(Step(clock_name, due, name, step_at(name, due, th)))
+            ahead_name = name
             break
         passed.append(Step(clock_name, due, name, None))
     if any(s.name == "overdue" for s in passed):
@@ -296,10 +313,11 @@ def plan(case: Any, now: datetime, *, cap: int,
                 continue
             level += 1
         todo.append(s)
-    if level >= cap:
-        future = [s for s in future if not s.name.startswith("esc")]
+    if level >= cap and ahead_name.startswith("esc"):
+        ahead_name = ""  # at its top level: no further escalation to wait for
     taken = passed[-1].stage if passed else stage
-    return todo, taken, (future[0].at if future else None)
+    # Only the next step's instant is worked out, and only when there is one to wait for.
+    return todo, taken, (step_at(ahead_name, due, th) if ahead_name else None)
 
 
 def schedule(values: Mapping[str, Any], now: datetime, *, cap: int) -> dict[str, Any]:

@@ -2,9 +2,10 @@
 
 Incremental: it reads only cases whose `next_check_at` has passed (an indexed range), takes the
 steps now due for each, and moves `next_check_at` to the next step's instant (or clears it). It
-works in batches, one transaction each, with bulk statements: rows are locked (PostgreSQL: FOR
-UPDATE SKIP LOCKED, so a person's concurrent action or a second sweep is never waited on; SQLite:
-the IMMEDIATE transaction holds the write lock), so every batch commits all of its steps,
+works in batches of neighbouring ids, one transaction each, each table written by one or two
+statements run over the batch's rows: rows are locked (PostgreSQL: FOR UPDATE SKIP LOCKED, so a
+person's concurrent action or a second sweep is never waited on; SQLite: the IMMEDIATE
+transaction holds the write lock), so every batch commits all of its steps,
 events, audit rows and notices, or none. A sweep that dies halfway leaves the committed batches
 done and the others due: re-run, it takes each step exactly once (ladder_stage names the last
 step taken for the deadline; the notices' keys are case + deadline + step).
@@ -15,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,14 +28,21 @@ from shiyu.cases import deadlines
 from shiyu.cases.models import Case, CaseEvent
 from shiyu.cases.services import notify
 from shiyu.core import clock
+from shiyu.geo.models import Area
 from shiyu.notifications.services import notify_users_bulk
 
 log = logging.getLogger(__name__)
 
-BATCH = 2000
-FIELDS = ("id", "code", "title", "state", "version", "area_id", "area__path", "lead_department_id",
-          "escalation_level", "urge_count", "acknowledged_at", "ack_due_at", "reply_due_at",
-          "followup_due_at", "paused_at", "ladder_stage", "supervising_area_id", "next_check_at")
+# Cases per transaction. Larger batches touch each index page fewer times per case (a commit
+# writes every page it dirtied); 5,000 keeps the write lock a batch holds to about half a second.
+BATCH = 5000
+# The columns the ladder reads, straight from the table (no model instances, no converters).
+COLUMNS = ("id", "code", "title", "state", "version", "area_id", "lead_department_id",
+           "escalation_level", "urge_count", "acknowledged_at", "ack_due_at", "reply_due_at",
+           "followup_due_at", "paused_at", "ladder_stage", "supervising_area_id")
+# Only these are compared as instants; acknowledged_at and paused_at are only tested for presence.
+INSTANTS = ("ack_due_at", "reply_due_at", "followup_due_at")
+PRESENCE = ("acknowledged_at", "paused_at")
 URGE_STATES = ("dispatched", "in_progress")
 
 
@@ -45,17 +53,32 @@ class SweepResult:
     events: dict[str, int] = field(default_factory=dict)
     batches: int = 0
 
-    def add(self, action: str) -> None:
-        self.events[action] = self.events.get(action, 0) + 1
+
+class _Areas:
+    """Each area's chain of ids (its path), read once per sweep: a case's escalation cap and
+    supervising area come from it, and a city has a few thousand areas, not a million."""
+
+    def __init__(self) -> None:
+        self.chains: dict[int | None, list[int]] = {None: []}
+
+    def load(self, area_ids: set[int | None]) -> None:
+        missing = [a for a in area_ids if a is not None and a not in self.chains]
+        if missing:
+            found = dict(Area.objects.filter(pk__in=missing).values_list("pk", "path"))
+            for pk in missing:
+                self.chains[pk] = _ids(found.get(pk))
+
+    def chain(self, area_id: int | None) -> list[int]:
+        return self.chains.get(area_id) or []
 
 
 def _ids(path: str | None) -> list[int]:
     return [int(p) for p in (path or "").strip("/").split("/") if p]
 
 
-def _event_for(row: dict[str, Any], step: deadlines.Step) -> tuple[str, dict[str, Any]]:
-    data: dict[str, Any] = {"automatic": True, "clock": step.clock, "step": step.name,
-                            "stage": step.stage, "due": step.due.isoformat()}
+def _event_for(row: dict[str, Any], step: deadlines.Step, stage: str, due: str) -> tuple[str, dict[str, Any]]:
+    data: dict[str, Any] = {"automatic": True, "clock": step.clock, "step": step.name, "stage": stage,
+                            "due": due}
     if step.name == "due_soon" or step.clock == "followup" or row["state"] not in URGE_STATES:
         return "remind", data
     if step.name == "overdue":
@@ -64,12 +87,16 @@ def _event_for(row: dict[str, Any], step: deadlines.Step) -> tuple[str, dict[str
     return "escalate", data
 
 
-def _plan_row(row: dict[str, Any], now: datetime,
-              th: deadlines.Thresholds) -> tuple[list[tuple[str, dict]], dict[str, Any]]:
-    ids = _ids(row["area__path"])
+def _plan_row(row: dict[str, Any], now: datetime, th: deadlines.Thresholds,
+              ids: list[int]) -> tuple[list[tuple[str, dict]], dict[str, Any]]:
     cap = deadlines.escalation_cap(len(ids) - 1 if ids else None)
     steps, stage, next_at = deadlines.plan(row, now, cap=cap, th=th)
-    events = [_event_for(row, s) for s in steps]
+    events = []
+    if steps:
+        # One deadline per plan: its stage prefix and ISO text are worked out once, not per step.
+        prefix = steps[0].stage.rpartition(":")[0]
+        due = steps[0].due.isoformat()
+        events = [_event_for(row, s, f"{prefix}:{s.name}", due) for s in steps]
     level, urges = row["escalation_level"], row["urge_count"]
     for action, data in events:
         if action == "urge":
@@ -84,49 +111,141 @@ def _plan_row(row: dict[str, Any], now: datetime,
                     "urge_count": urges, "escalation_level": level, "supervising_area_id": supervising}
 
 
-def _due_rows(now: datetime, batch: int) -> list[dict[str, Any]]:
-    qs = Case.objects.filter(next_check_at__lte=now).order_by("next_check_at", "id")
+def _table(model: Any) -> str:
+    # The table name is the model's own, not input.
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _due_ids(now: datetime) -> list[int]:
+    """Every case due at `now`, in id order. The read is the indexed next_check_at range (only
+    what is due, however many cases are open); the order is the table's: batches of neighbouring
+    ids update neighbouring rows and append neighbouring keys to the events' and notices' indexes,
+    so a batch dirties few pages rather than one or more per case (read in next_check_at order,
+    a batch's writes were scattered over the whole table and its indexes, and each commit
+    flushed them all)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {_table(Case)} WHERE next_check_at <= %s",  # noqa: S608
+                       [_adapt(now)])
+        return sorted(pk for (pk,) in cursor.fetchall())
+
+
+def _parse_instant(value: Any) -> Any:
+    # SQLite hands back a naive datetime in UTC (or, for an untyped column, its text form);
+    # PostgreSQL an aware datetime.
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _select(column: str) -> str:
+    name = connection.ops.quote_name(column)
+    if column in PRESENCE:
+        return f"{name} IS NOT NULL"
+    if column in INSTANTS and connection.vendor == "sqlite":
+        # The stored text, parsed below by fromisoformat: the driver's per-value converter for a
+        # datetime column cost more than the rest of the read.
+        return f"CAST({name} AS TEXT)"
+    return name
+
+
+def _due_rows(ids: list[int], now: datetime) -> list[dict[str, Any]]:
+    """The rows of these ids that are still due, locked for the batch. PostgreSQL: FOR UPDATE
+    SKIP LOCKED, so a person's concurrent action or a second sweep is never waited on (a row it
+    skips is due again next time); SQLite: the IMMEDIATE transaction holds the write lock."""
+    if not ids:
+        return []
+    columns = ", ".join(_select(c) for c in COLUMNS)
+    sql = (f"SELECT {columns} FROM {_table(Case)} WHERE id IN ({', '.join(['%s'] * len(ids))}) "  # noqa: S608
+           "AND next_check_at <= %s")
     if connection.features.has_select_for_update_skip_locked:
-        qs = qs.select_for_update(skip_locked=True, of=("self",))
-    return list(qs.values(*FIELDS)[:batch])
+        sql += " FOR UPDATE SKIP LOCKED"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, _adapt(now)])
+        raw = cursor.fetchall()
+    rows = [dict(zip(COLUMNS, values, strict=True)) for values in raw]
+    for row in rows:
+        for name in INSTANTS:
+            value = row[name]
+            if value is not None and (type(value) is not datetime or value.tzinfo is None):
+                row[name] = _parse_instant(value)
+    rows.sort(key=lambda r: r["id"])
+    return rows
 
 
 def _write(changes: list[tuple[dict[str, Any], dict[str, Any]]], now: datetime) -> None:
-    # The table name is the model's own, not input.
-    table = connection.ops.quote_name(Case._meta.db_table)
-    sql = (f"UPDATE {table} SET next_check_at = %s, ladder_stage = %s, version = %s, "  # noqa: S608
-           "urge_count = %s, escalation_level = %s, supervising_area_id = %s, "
-           "updated_at = COALESCE(%s, updated_at) WHERE id = %s AND version = %s")
-    params = []
+    """Two statements, each run for many rows: the cases that moved up a level (their supervising
+    area changes) and the others, whose update leaves that column, its index and its foreign key
+    check alone (SQLite maintains an index for every column named in SET, changed or not)."""
+    head = (f"UPDATE {_table(Case)} SET next_check_at = %s, ladder_stage = %s, version = %s, "  # noqa: S608
+            "urge_count = %s, escalation_level = %s, updated_at = COALESCE(%s, updated_at)")
+    tail = " WHERE id = %s AND version = %s"
+    same: list[tuple[Any, ...]] = []
+    moved_up: list[tuple[Any, ...]] = []
     updated = _adapt(now)
+    adapt = _adapter()
     for row, new in changes:
-        moved = new["version"] != row["version"]
-        params.append((_adapt(new["next_check_at"]), new["ladder_stage"], new["version"], new["urge_count"],
-                       new["escalation_level"], new["supervising_area_id"],
-                       updated if moved else None, row["id"], row["version"]))
+        at = new["next_check_at"]
+        values = (adapt(at) if at is not None else None, new["ladder_stage"], new["version"],
+                  new["urge_count"], new["escalation_level"],
+                  updated if new["version"] != row["version"] else None)
+        if new["supervising_area_id"] == row["supervising_area_id"]:
+            same.append((*values, row["id"], row["version"]))
+        else:
+            moved_up.append((*values, new["supervising_area_id"], row["id"], row["version"]))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if same:
+            cursor.executemany(head + tail, same)
+        if moved_up:
+            cursor.executemany(head + ", supervising_area_id = %s" + tail, moved_up)
 
 
-def _insert_events(events: list[Any], actor_id: int, now: datetime) -> None:
+def _insert_events(events: list[tuple[int, str, str, dict[str, Any]]], actor_id: int, now: datetime) -> None:
     """Many events in one executemany: bulk_create spends most of a sweep preparing values."""
     if not events:
         return
-    table = connection.ops.quote_name(CaseEvent._meta.db_table)
-    data_field = CaseEvent._meta.get_field("data")
-    sql = (f"INSERT INTO {table} (case_id, actor_id, action, from_state, to_state, note, data, "  # noqa: S608
-           "is_public, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)")
+    sql = (f"INSERT INTO {_table(CaseEvent)} (case_id, actor_id, action, from_state, to_state, "  # noqa: S608
+           "note, data, is_public, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)")
     created = _adapt(now)
     # SQLite stores the JSON text as Django would (json.dumps); other databases get their adapter.
-    def prep(data: dict[str, Any]) -> Any:
-        if connection.vendor == "sqlite":
-            return json.dumps(data)
-        return data_field.get_db_prep_save(data, connection)
+    if connection.vendor == "sqlite":
+        prep: Any = _event_json
+    else:
+        data_field, conn = CaseEvent._meta.get_field("data"), connection
+
+        def prep(data: dict[str, Any]) -> Any:
+            return data_field.get_db_prep_save(data, conn)
 
     with connection.cursor() as cursor:
         cursor.executemany(sql, [
-            (e.case_id, actor_id, e.action, e.state, e.state, "", prep(e.data), False, created)
-            for e in events])
+            (case_id, actor_id, action, state, state, "", prep(data), False, created)
+            for case_id, action, state, data in events])
+
+
+def _event_json(data: dict[str, Any]) -> str:
+    """json.dumps(data) for a ladder event's data, written out directly (json.dumps was a tenth of a
+    catch-up sweep). Every value is a fixed name, a stage ("reply@1764115200:esc1"), an ISO
+    instant or an int: nothing to escape. Anything else takes json.dumps."""
+    if data.keys() - _EVENT_KEYS or data.get("automatic") is not True:
+        return json.dumps(data)
+    text = (f'{{"automatic": true, "clock": "{data["clock"]}", "step": "{data["step"]}", '
+            f'"stage": "{data["stage"]}", "due": "{data["due"]}"')
+    if "reason" in data:
+        text += f', "reason": "{data["reason"]}"'
+    if "level" in data:
+        text += f', "level": {int(data["level"])}'
+    return text + "}"
+
+
+_EVENT_KEYS = frozenset(("automatic", "clock", "step", "stage", "due", "reason", "level"))
+
+
+def _adapter() -> Any:
+    """The database's form of an aware datetime. SQLite: Django's text in UTC, written out here
+    (Django's adapter, through the connection proxy, cost more than the rest of the update)."""
+    if connection.vendor == "sqlite" and connection.timezone == UTC:
+        return lambda value: str(value.astimezone(UTC).replace(tzinfo=None))
+    return connection.ops.adapt_datetimefield_value
 
 
 def _adapt(value: Any) -> Any:
@@ -135,43 +254,48 @@ def _adapt(value: Any) -> Any:
     return value
 
 
-def _sweep_batch(now: datetime, batch: int, system: Any, resolver: notify.Resolver,
-                 result: SweepResult) -> int:
-    rows = _due_rows(now, batch)
+def _sweep_batch(ids: list[int], now: datetime, system: Any, resolver: notify.Resolver,
+                 areas: _Areas, result: SweepResult) -> int:
+    rows = _due_rows(ids, now)
     if not rows:
         return 0
     changes: list[tuple[dict[str, Any], dict[str, Any]]] = []
-    new_events: list[SimpleNamespace] = []
+    new_events: list[tuple[int, str, str, dict[str, Any]]] = []  # (case, action, state, data)
     pairs: list[tuple[SimpleNamespace, SimpleNamespace]] = []
+    counts = dict.fromkeys(("remind", "urge", "escalate"), 0)
     th = deadlines.Thresholds.current()
+    areas.load({row["area_id"] for row in rows})
     for row in rows:
-        events, new = _plan_row(row, now, th)
+        events, new = _plan_row(row, now, th, areas.chain(row["area_id"]))
         changes.append((row, new))
-        case_like = SimpleNamespace(pk=row["id"], code=row["code"], title=row["title"],
+        if not events:
+            continue
+        result.changed += 1
+        case_id, state = row["id"], row["state"]
+        last: dict[str, dict[str, Any]] = {}
+        for action, data in events:
+            new_events.append((case_id, action, state, data))
+            last[action] = data
+            counts[action] += 1
+        # Every step is an event, but people hear once per kind: a case found three levels
+        # overdue is one urge to its unit and one escalation notice to the supervisors of the
+        # level it now sits at, not four notices (the last step's key: a re-run, which takes no
+        # step, adds none). The levels it passed do not hear of a case no longer in their queue.
+        case_like = SimpleNamespace(pk=case_id, code=row["code"], title=row["title"],
                                     lead_department_id=row["lead_department_id"], area_id=row["area_id"],
                                     supervising_area_id=new["supervising_area_id"])
-        last: dict[str, SimpleNamespace] = {}
-        for action, data in events:
-            event = SimpleNamespace(case_id=row["id"], action=action, state=row["state"], data=data, pk=None,
-                                    note="")
-            new_events.append(event)
-            last[action] = event
-            result.add(action)
-        if events:
-            result.changed += 1
-            # Every step is an event, but people hear once per kind: a case found three levels
-            # overdue is one urge to its unit and one escalation notice to the top supervisor, not
-            # four notices (the last step's key: a re-run, which takes no step, adds none).
-            pairs.extend((case_like, event) for event in last.values())
+        pairs.extend((case_like, SimpleNamespace(action=action, data=data, pk=None, note=""))
+                     for action, data in last.items())
     _write(changes, now)
     _insert_events(new_events, system.pk, now)
+    for action, n in counts.items():
+        if n:
+            result.events[action] = result.events.get(action, 0) + n
     if new_events:
         # One audit row per batch: the system's sweep, what it did and to which cases. Each step is
         # also a CaseEvent on its case, which is where a case's own history is read.
         audit_record(actor=system, verb="case.ladder_sweep", object_type="cases.case", data={
-            "events": {a: sum(1 for e in new_events if e.action == a)
-                       for a in ("remind", "urge", "escalate")},
-            "cases": sorted({e.case_id for e in new_events})})
+            "events": counts, "cases": sorted({e[0] for e in new_events})})
     notify_users_bulk(notify.batch_messages(pairs, resolver))
     result.checked += len(rows)
     result.batches += 1
@@ -183,12 +307,14 @@ def sweep(*, now: datetime | None = None, batch: int = BATCH, max_batches: int |
     now = now or clock.now()
     system = system_user()
     resolver = notify.Resolver()
+    areas = _Areas()
     result = SweepResult()
-    while max_batches is None or result.batches < max_batches:
-        with transaction.atomic():
-            got = _sweep_batch(now, batch, system, resolver, result)
-        if got < batch:
+    due = _due_ids(now)
+    for start in range(0, len(due), batch):
+        if max_batches is not None and result.batches >= max_batches:
             break
+        with transaction.atomic():
+            _sweep_batch(due[start:start + batch], now, system, resolver, areas, result)
     if result.changed:
         log.info("deadline sweep: %s cases checked, %s changed, %s", result.checked, result.changed,
                  result.events)

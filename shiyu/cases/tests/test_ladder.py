@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from shiyu.accounts.services import system_user
+from shiyu.audit.models import AuditEvent
 from shiyu.cases import selectors, services, workflow
 from shiyu.cases.models import Case, CaseEvent
 from shiyu.cases.services import ladder
@@ -210,3 +211,114 @@ def test_the_periodic_job_runs_the_sweep(make):
         result = deadline_sweep.enqueue()  # tests run tasks at once (immediate backend)
     assert result.return_value == {"checked": 1, "changed": 1, "events": {"urge": 1}}
     assert ladder_events(case) == [("urge", "overdue")]
+
+
+def test_a_case_climbing_two_levels_at_once_records_each_step_and_tells_only_its_new_supervisors(
+        make, u, city):
+    from shiyu.accounts.services import membership_grant, user_create
+
+    community = user_create(username="sup_community", password="x-Secret-1")
+    street = user_create(username="sup_street", password="x-Secret-1")
+    membership_grant(user=community, role_code="supervisor", area_id=city.communities[0].pk)
+    membership_grant(user=street, role_code="supervisor", area_id=city.streets[0].pk)
+    case = make()
+    sweep_at(at(11, 30, 11))  # overdue since Thursday: urged, then community, then street
+    case.refresh_from_db()
+    # Every step is its own event, in order, each with the level it reached.
+    assert ladder_events(case) == [("urge", "overdue"), ("escalate", "esc1"), ("escalate", "esc2")]
+    levels = [e.data["level"] for e in CaseEvent.objects.filter(case=case, action="escalate").order_by("id")]
+    assert levels == [1, 2]
+    assert case.escalation_level == 2 and case.supervising_area_id == city.streets[0].pk
+    # One escalation notice, to the level whose queue now holds the case; the community level it
+    # passed through is not told of a case that has already moved above it.
+    assert inbox(street, "escalation") == 1
+    assert inbox(community, "escalation") == 0
+    assert inbox(u["handler"], "urge") == 1
+    key = Notification.objects.get(recipient=street, kind="escalation").key
+    assert key == f"ladder:{case.pk}:{case.ladder_stage}" and case.ladder_stage.endswith(":esc2")
+
+
+def test_batches_cover_every_due_case_once_in_id_order_and_skip_what_is_no_longer_due(make, u):
+    cases = [make() for _ in range(5)]
+    with clock.frozen_at(at(11, 26, 9)):
+        services.case_pause(actor=u["handler"], case_id=cases[3].pk, reason="等待居民补充材料")
+    result = sweep_at(at(11, 26, 10), batch=2)
+    assert result.batches == 2 and result.checked == 4 and result.changed == 4
+    assert [bool(ladder_events(c)) for c in cases] == [True, True, True, False, True]
+    audit = list(AuditEvent.objects.filter(verb="case.ladder_sweep").order_by("id").values_list(
+        "data", flat=True))
+    # Each batch's cases are neighbours in id order (what keeps a batch's writes on few pages).
+    assert [a["cases"] for a in audit] == [[cases[0].pk, cases[1].pk], [cases[2].pk, cases[4].pk]]
+    assert all(a["events"]["urge"] == 2 for a in audit)
+
+
+def test_the_event_data_is_stored_as_django_would_store_it(make):
+    case = make()
+    sweep_at(at(11, 30, 11))
+    stored = list(CaseEvent.objects.filter(case=case, action__in=("urge", "escalate")).order_by("id")
+                  .values_list("data", flat=True))
+    assert [d["step"] for d in stored] == ["overdue", "esc1", "esc2"]
+    assert all(d["automatic"] is True and d["clock"] == "reply" for d in stored)
+    assert stored[1]["reason"] == "overdue" and stored[1]["level"] == 1
+    assert datetime.fromisoformat(stored[0]["due"]) == at(11, 26, 10)
+
+
+def test_event_json_matches_json_dumps():
+    import json
+
+    samples = [
+        {"automatic": True, "clock": "reply", "step": "overdue", "stage": "reply@1764122400:overdue",
+         "due": "2026-11-26T10:00:00+08:00"},
+        {"automatic": True, "clock": "reply", "step": "esc3", "stage": "reply@1764122400:esc3",
+         "due": "2026-11-26T10:00:00.250000+08:00", "reason": "overdue", "level": 3},
+        {"automatic": True, "clock": "ack", "step": "due_soon", "stage": "ack@1:due_soon", "due": "x",
+         "extra": "引号\""},  # an unexpected key: json.dumps itself
+    ]
+    for data in samples:
+        assert ladder._event_json(data) == json.dumps(data)
+
+
+def test_a_case_no_longer_due_when_its_batch_comes_is_left_alone(make, u, monkeypatch):
+    cases = [make() for _ in range(3)]
+    real = ladder._due_ids
+    snapshot = {}
+
+    def due_then_paused(now):
+        # The ids are read; then, before the batch locks its rows, a handler pauses one case.
+        snapshot["ids"] = real(now)
+        with clock.frozen_at(at(11, 26, 9)):
+            services.case_pause(actor=u["handler"], case_id=cases[1].pk, reason="等待居民补充材料")
+        return snapshot["ids"]
+
+    monkeypatch.setattr(ladder, "_due_ids", due_then_paused)
+    result = sweep_at(at(11, 26, 10))
+    assert snapshot["ids"] == [c.pk for c in cases]
+    assert result.checked == 2 and result.changed == 2
+    assert [bool(ladder_events(c)) for c in cases] == [True, False, True]
+
+
+def test_staff_with_an_email_get_one_outbox_row_per_notice_and_a_rerun_adds_none(make, u, mailoutbox):
+    from shiyu.notifications.models import Outbox
+    from shiyu.notifications.services import outbox_deliver
+
+    type(u["handler"]).objects.filter(pk=u["handler"].pk).update(email="handler@example.org")
+    cases = [make(), make()]
+    sweep_at(at(11, 30, 11))  # urge + two escalations each: the handler hears of the urges only
+    rows = list(Outbox.objects.filter(recipient=u["handler"], key__startswith="ladder:").order_by("key"))
+    expected = []
+    for case in cases:
+        case.refresh_from_db()
+        stage = f"{case.ladder_stage.rpartition(':')[0]}:overdue"
+        expected.append(f"ladder:{case.pk}:{stage}:email:{u['handler'].pk}")
+    assert [r.key for r in rows] == sorted(expected)
+    by_case = {int(r.key.split(":")[1]): r for r in rows}
+    for case in cases:  # each row reads back whole (the tokens are shared within the batch)
+        row = by_case[case.pk]
+        assert row.address == "handler@example.org" and row.channel == "email"
+        assert row.body == case.title and row.status == "pending" and row.attempts == 0
+        assert case.code in row.subject
+    assert sweep_at(at(11, 30, 11)).checked == 0
+    assert Outbox.objects.filter(recipient=u["handler"], key__startswith="ladder:").count() == 2
+    with clock.frozen_at(at(11, 30, 11)):
+        assert outbox_deliver(rows[0].pk) == "sent"
+    assert [m.to for m in mailoutbox] == [["handler@example.org"]]
