@@ -38,11 +38,11 @@ Point-in-time figures (from the case table, NOT the rollups, and as of NOW whate
 - overdue             open, unpaused cases past a running deadline now: dispatched and not
                       acknowledged after the acknowledgement deadline, or dispatched/in progress after
                       the reply deadline.
-  Why not rollups: both are states at an instant, not events in a day. They change without any
-  event (time passes a deadline), so a rollup would need a snapshot sweep and would still be stale
-  between sweeps; the case table answers them from its state index over open cases only, which
-  are a small and bounded share of all cases. The dashboard reuses them for ten seconds (they
-  are the same for every period of a view).
+  Not a daily rollup: both are states at an instant, not events in a day, and time passing a
+  deadline is no event. But until its next event a case's row fixes the instant it becomes overdue
+  (`overdue_at` below), so the refresh keeps one narrow row per open case (insights.OpenCase) and
+  "overdue now" is `overdue_at < now` there: exact at any instant, as current as the rollups, and
+  read from a table of open cases only instead of the case table's millions of rows.
 
 Rates are floats in 0..1, None when the denominator is 0; hours are None when nothing closed.
 """
@@ -56,7 +56,9 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from shiyu.cases.workflow import OPEN_STATES
 from shiyu.core import workcal
 
 # Summed columns of a rollup row (see models.DailyRollup).
@@ -76,7 +78,8 @@ RATE_KEYS = ("on_time_ack_rate", "on_time_completion_rate", "satisfaction_rate",
              "first_contact_rate")
 
 LABELS = {
-    "intake": _("Intake"),
+    # A count ("受理量"); "Intake" without the context is the intake app's name (诉求受理渠道).
+    "intake": pgettext_lazy("count", "Intake"),
     "accepted": _("Accepted"),
     "acknowledged": _("Acknowledged"),
     "on_time_ack_rate": _("On-time acknowledgement"),
@@ -95,7 +98,10 @@ LABELS = {
 # The case fields the contributions read (Case.objects.values(*CASE_FIELDS)).
 CASE_FIELDS = ("id", "state", "kind", "channel", "area_id", "category_id", "lead_department_id",
                "submitted_at", "accepted_at", "acknowledged_at", "ack_due_at", "replied_at",
-               "reply_due_at", "closed_at", "reopen_count", "first_contact")
+               "reply_due_at", "closed_at", "reopen_count", "first_contact", "paused_at")
+# The backlog's states, and those whose deadlines run (as in cases.selectors.overdue_q).
+OPEN = frozenset(s.value for s in OPEN_STATES)
+RUNNING = frozenset({"dispatched", "in_progress"})
 
 Key = tuple[date, int, int, int, str, str]  # day, area, category, department (0 = none), kind, channel
 
@@ -173,6 +179,20 @@ def contributions(case: Mapping[str, Any], ratings: Iterable[tuple[datetime, str
             add(moment, rated=1, satisfied=1 if satisfaction == "satisfied" else 0)
     # Drop keys whose amounts were all zero (e.g. only an unreachable follow-up).
     return {k: v for k, v in out.items() if v}
+
+
+def overdue_at(case: Mapping[str, Any]) -> datetime | None:
+    """The instant after which an open case counts as overdue (cases.selectors.overdue_q holds
+    exactly when `overdue_at < now`), None while it cannot be (paused, or no running deadline).
+    The acknowledgement deadline runs while dispatched and unacknowledged, the reply deadline
+    while dispatched or in progress."""
+    if case["paused_at"] is not None or case["state"] not in RUNNING:
+        return None
+    dues = [case["reply_due_at"]]
+    if case["state"] == "dispatched" and case["acknowledged_at"] is None:
+        dues.append(case["ack_due_at"])
+    known = [d for d in dues if d is not None]
+    return min(known) if known else None
 
 
 def _rate(numerator: float, denominator: float) -> float | None:

@@ -9,7 +9,8 @@ per-unit figure reads the small grain that has exactly its dimensions. Subtrees 
 trees are summed at query time through their materialised paths (geo.Area.path,
 cases.Category.path: one indexed prefix range gives the leaf ids). `CaseFact` remembers what each
 case last contributed, so recomputing a case applies only the difference: applying the same
-event twice, or out of order, changes nothing. `RollupCursor` is the refresh task's watermark.
+event twice, or out of order, changes nothing. `OpenCase` is the point-in-time side (backlog and
+overdue), kept by the same refresh. `RollupCursor` is the refresh task's watermark.
 """
 
 from django.db import models
@@ -70,6 +71,39 @@ class CaseFact(models.Model):
 
     def __str__(self) -> str:
         return f"case {self.case_id}"
+
+
+class OpenCase(models.Model):
+    """One row per open case, with the instant it becomes overdue (metrics.overdue_at).
+
+    Backlog and overdue are states at an instant, not events in a day, and passing a deadline
+    is no event; but the instant a case WILL be overdue is fixed by its row until its next event.
+    So "overdue now" is `overdue_at < now` over this narrow table, exact at any moment, where the
+    case table would be read row by row among millions. The refresh rewrites a case's row whenever
+    the case has an event, as it does its rollup contribution."""
+
+    case_id = models.BigIntegerField(verbose_name=_("case"), primary_key=True)
+    area_id = models.IntegerField(verbose_name=_("area"), default=0)
+    category_id = models.IntegerField(verbose_name=_("category"), default=0)
+    department_id = models.IntegerField(verbose_name=_("lead department"), default=0)
+    kind = models.CharField(verbose_name=_("kind"), max_length=16)
+    channel = models.CharField(verbose_name=_("channel"), max_length=16)
+    overdue_at = models.DateTimeField(verbose_name=_("overdue from"), null=True)
+
+    class Meta:
+        verbose_name = _("open case")
+        verbose_name_plural = _("open cases")
+        # Each serves a count (or a count per unit, area or category) of one subtree, with the
+        # overdue test read from the index itself.
+        indexes = [
+            models.Index(fields=["overdue_at"], name="insights_open_overdue"),
+            models.Index(fields=["department_id", "overdue_at"], name="insights_open_dept"),
+            models.Index(fields=["area_id", "overdue_at"], name="insights_open_area"),
+            models.Index(fields=["category_id", "overdue_at"], name="insights_open_cat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"open case {self.case_id}"
 
 
 class RollupCursor(models.Model):

@@ -3,9 +3,10 @@
 `rollups_refresh` follows the case event log: it finds the cases with new events since its
 watermark (and the ids it saw missing below it, see RollupCursor), recomputes each one's
 contribution (metrics.contributions) and applies the difference from what the case contributed
-before (CaseFact). Recomputing is idempotent, so a re-run, a duplicate enqueue or an event seen
-twice changes nothing. Runs are serialised by the cursor row's lock (PostgreSQL) or SQLite's
-IMMEDIATE write transaction, so two workers never apply the same difference twice.
+before (CaseFact), and rewrites its OpenCase row (backlog and overdue). Recomputing is
+idempotent, so a re-run, a duplicate enqueue or an event seen twice changes nothing. Runs are
+serialised by the cursor row's lock (PostgreSQL) or SQLite's IMMEDIATE write transaction, so two
+workers never apply the same difference twice.
 
 No audit rows: the rollups are derived data, rebuilt from the event log at will; the rebuild
 command itself is audited.
@@ -24,7 +25,7 @@ from shiyu.audit.services import audit_record
 from shiyu.cases.models import Case, CaseEvent
 from shiyu.core import clock
 from shiyu.insights import metrics
-from shiyu.insights.models import CaseFact, DailyRollup, RollupCursor
+from shiyu.insights.models import CaseFact, DailyRollup, OpenCase, RollupCursor
 
 CURSOR = "rollups"
 BATCH = 5000
@@ -42,17 +43,43 @@ def _entries_from_json(raw: list) -> dict[metrics.Key, dict[str, float]]:
     return {(date.fromisoformat(e[0]), e[1], e[2], e[3], e[4], e[5]): e[6] for e in raw}
 
 
-def case_contributions(case_ids: Iterable[int]) -> dict[int, dict[metrics.Key, dict[str, float]]]:
-    """Current contribution of each case (missing cases contribute nothing)."""
-    ids = list(case_ids)
+def _case_rows(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, list[tuple[datetime, str]]]]:
+    """The cases' rows (metrics.CASE_FIELDS) and their follow-ups as (time, satisfaction)."""
     ratings: dict[int, list[tuple[datetime, str]]] = defaultdict(list)
     for case_id, created_at, data in CaseEvent.objects.filter(
             case_id__in=ids, action="follow_up").values_list("case_id", "created_at", "data").order_by():
         ratings[case_id].append((created_at, (data or {}).get("satisfaction", "")))
-    out = {}
-    for row in Case.objects.filter(pk__in=ids).values(*metrics.CASE_FIELDS).order_by():
-        out[row["id"]] = metrics.contributions(row, ratings.get(row["id"], ()))
-    return out
+    rows = {row["id"]: row for row in Case.objects.filter(pk__in=ids).values(*metrics.CASE_FIELDS).order_by()}
+    return rows, ratings
+
+
+def case_contributions(case_ids: Iterable[int]) -> dict[int, dict[metrics.Key, dict[str, float]]]:
+    """Current contribution of each case (missing cases contribute nothing)."""
+    rows, ratings = _case_rows(list(case_ids))
+    return {pk: metrics.contributions(row, ratings.get(pk, ())) for pk, row in rows.items()}
+
+
+def _open_row(row: dict[str, Any]) -> tuple:
+    return (row["area_id"] or 0, row["category_id"] or 0, row["lead_department_id"] or 0, row["kind"],
+            row["channel"], metrics.overdue_at(row))
+
+
+OPEN_FIELDS = ("area_id", "category_id", "department_id", "kind", "channel", "overdue_at")
+
+
+def _sync_open(ids: list[int], rows: dict[int, dict[str, Any]]) -> None:
+    """Make the cases' OpenCase rows match their case rows: written only where they differ (most
+    events move a case between open states without changing its row here)."""
+    wanted = {pk: _open_row(row) for pk, row in rows.items() if row["state"] in metrics.OPEN}
+    have = {r[0]: r[1:] for r in
+            OpenCase.objects.filter(case_id__in=ids).values_list("case_id", *OPEN_FIELDS)}
+    stale = [pk for pk, values in have.items() if wanted.get(pk) != values]
+    if stale:
+        OpenCase.objects.filter(case_id__in=stale).delete()
+    fresh = [OpenCase(case_id=pk, **dict(zip(OPEN_FIELDS, values, strict=True)))
+             for pk, values in wanted.items() if have.get(pk) != values]
+    if fresh:
+        OpenCase.objects.bulk_create(fresh, batch_size=1000)
 
 
 def expand(delta: Delta) -> dict[tuple, dict[str, float]]:
@@ -101,7 +128,9 @@ def recompute_cases(case_ids: Iterable[int]) -> int:
     ids = sorted(set(case_ids))
     if not ids:
         return 0
-    new = case_contributions(ids)
+    rows, ratings = _case_rows(ids)
+    _sync_open(ids, rows)
+    new = {pk: metrics.contributions(row, ratings.get(pk, ())) for pk, row in rows.items()}
     facts = {f.case_id: f for f in CaseFact.objects.filter(case_id__in=ids)}
     delta: Delta = defaultdict(lambda: defaultdict(float))
     changed_facts, new_facts, gone = [], [], []
@@ -205,6 +234,7 @@ def rollups_rebuild(*, actor: Any = None, chunk: int = 2000, progress: Any = Non
         top = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         DailyRollup.objects.all().delete()
         CaseFact.objects.all().delete()
+        OpenCase.objects.all().delete()
         cursor.watermark = max(0, top - REBUILD_REWIND)
         cursor.gaps = {}
         cursor.updated_at = clock.now()

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from shiyu.cases.forms import FilterForm
@@ -57,7 +58,7 @@ def insights_dashboard(request: HttpRequest) -> HttpResponse:
     rank_label = str(dashboard.metrics.LABELS[data["rank_by"]])
     charts = {
         "trend": data["trend"], "departments": data["departments"][:20], "rank_by": data["rank_by"],
-        "strings": {"intake": _("Intake"), "last_year": _("Same period last year"),
+        "strings": {"intake": pgettext("count", "Intake"), "last_year": _("Same period last year"),
                     "completed": _("Completed"), "rank_label": rank_label},
     }
     return render(request, "insights/dashboard.html", {

@@ -2,26 +2,31 @@
 incremental refresh; events that commit out of id order."""
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import transaction
+from django.db.models import Count
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from shiyu.accounts.services import system_user
 from shiyu.cases import services as cases
 from shiyu.cases.models import Case, CaseEvent
+from shiyu.cases.selectors import overdue_q
 from shiyu.core import clock, errors, workcal
 from shiyu.insights import metrics
-from shiyu.insights.models import DailyRollup, RollupCursor
+from shiyu.insights.models import DailyRollup, OpenCase, RollupCursor
+from shiyu.insights.selectors import MetricFilter, metrics_by, point_figures
 from shiyu.insights.services import rollups_rebuild, rollups_refresh, rollups_refresh_all
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 3, 2, 8, 0, tzinfo=TZ)
 ACTIONS = ("accept", "reject", "answer", "dispatch", "transfer", "acknowledge", "return", "reply",
-           "satisfied", "unsatisfied", "unreachable", "close", "reopen")
+           "satisfied", "unsatisfied", "unreachable", "close", "reopen", "pause", "resume", "extend")
 KINDS = ("complaint", "help", "inquiry")
 CHANNELS = ("web", "hotline")
 
@@ -81,6 +86,40 @@ def brute_force() -> dict:
     return out
 
 
+def open_brute_force() -> dict:
+    """The open cases recounted from the case table: {case id: (area, category, unit, kind,
+    channel)}."""
+    return {c.pk: (c.area_id or 0, c.category_id or 0, c.lead_department_id or 0, c.kind, c.channel)
+            for c in Case.objects.filter(state__in=sorted(metrics.OPEN))}
+
+
+def assert_points_equal_brute_force(city, instants) -> None:
+    """Backlog and overdue from the open cases kept with the rollups equal the case table's own
+    counts (cases.selectors.overdue_q), city-wide, per unit and for one district, at each instant
+    (time passing deadlines with no event in between)."""
+    kept = {o.case_id: (o.area_id, o.category_id, o.department_id, o.kind, o.channel)
+            for o in OpenCase.objects.all()}
+    assert kept == open_brute_force()
+    system = system_user()
+    district = city.districts[0]
+    for moment in instants:
+        with clock.frozen_at(moment):
+            f = MetricFilter(start=START.date(), end=START.date())
+            open_now = Case.objects.filter(state__in=sorted(metrics.OPEN))
+            assert point_figures(f) == {"backlog": open_now.count(),
+                                        "overdue": open_now.filter(overdue_q(moment)).count()}
+            in_district = open_now.filter(area__path__startswith=district.path)
+            assert point_figures(replace(f, area_id=district.pk)) == {
+                "backlog": in_district.count(), "overdue": in_district.filter(overdue_q(moment)).count()}
+            per_unit = {r["key"]: (r["backlog"], r["overdue"])
+                        for r in metrics_by(actor=system, f=f, dimension="department") if r["backlog"]}
+            led = open_now.exclude(lead_department=None)
+            overdue = dict(led.filter(overdue_q(moment)).values_list("lead_department_id")
+                           .annotate(n=Count("id")).order_by())
+            assert per_unit == {unit: (n, overdue.get(unit, 0)) for unit, n in led.values_list(
+                "lead_department_id").annotate(n=Count("id")).order_by()}
+
+
 def act(city, case: Case, action: str) -> None:
     admin, hbj, jtj = city.users["admin"], city.departments["HBJ"], city.departments["JTJ"]
     calls = {
@@ -95,13 +134,17 @@ def act(city, case: Case, action: str) -> None:
         "reply": lambda: cases.case_reply(actor=admin, case_id=case.pk, text="已办理"),
         "close": lambda: cases.case_close(actor=admin, case_id=case.pk),
         "reopen": lambda: cases.case_reopen(actor=admin, case_id=case.pk, reason="复发"),
+        "pause": lambda: cases.case_pause(actor=admin, case_id=case.pk, reason="等待居民补充材料"),
+        "resume": lambda: cases.case_resume(actor=admin, case_id=case.pk),
+        "extend": lambda: (cases.case_extend_request(actor=admin, case_id=case.pk, days=3, reason="需协调"),
+                           cases.case_extend_approve(actor=admin, case_id=case.pk)),
     }
     try:
         if action in ("satisfied", "unsatisfied", "unreachable"):
             cases.case_follow_up(actor=admin, case_id=case.pk, satisfaction=action)
         else:
             calls[action]()
-    except (errors.IllegalTransition, errors.InvalidInput):
+    except (errors.IllegalTransition, errors.InvalidInput, errors.Conflict):
         pass  # an action the case's state does not allow: the sequence goes on
 
 
@@ -121,6 +164,7 @@ def test_rollups_equal_brute_force_after_random_events(city, submit_case, steps)
         sid = transaction.savepoint()
         RollupCursor.objects.all().delete()
         DailyRollup.objects.all().delete()
+        OpenCase.objects.all().delete()
         made: list[Case] = []
         now = START
         for s in steps:
@@ -137,9 +181,13 @@ def test_rollups_equal_brute_force_after_random_events(city, submit_case, steps)
         rollups_refresh_all()
         incremental = table()
         assert incremental == brute_force()
+        # Deadlines pass with no event: an hour, two days, a month on.
+        assert_points_equal_brute_force(city, [now, now + timedelta(hours=1), now + timedelta(days=2),
+                                               now + timedelta(days=30)])
         rollups_rebuild()
         rollups_refresh_all()
         assert table() == incremental
+        assert_points_equal_brute_force(city, [now])
         transaction.savepoint_rollback(sid)
 
 
