@@ -116,6 +116,7 @@ T: dict[str, str] = {
     "Category (optional)": "类别（可选）",
     "Area (optional)": "区域（可选）",
     "All categories": "全部类别",
+    "My units": "我的单位",
     "Supporting files (PDF, images, XLSX, DOCX; up to 5)": "佐证材料（PDF、图片、XLSX、DOCX，最多 5 个）",
     "appeal attachment": "申诉附件",
     "appeal attachments": "申诉附件",

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from shiyu.accounts import policies
+from shiyu.accounts.models import Department
+from shiyu.core.i18n import localized_name
 from shiyu.insights import metrics
 from shiyu.insights.selectors import (
     SUM_EXPR,
@@ -118,7 +121,21 @@ def dashboard_data(*, actor: Any, f: MetricFilter, rank_by: str = "on_time_compl
     if _unit_scoped(actor) and f.department_id is not None:
         city = _figures(replace(f, department_id=None, area_id=None))
         data["comparison"] = _comparison(figures, city, f)
+        data["my_units"] = _my_units(actor, f)
     return data
+
+
+def _my_units(actor: Any, f: MetricFilter) -> list[dict]:
+    """A member of several units sees one at a time (scoped_filter opens on the first): these are
+    the links to the others, with the same period."""
+    paths = sorted({g.department_path for g in policies.grants(actor)
+                    if g.scope == "department" and g.department_path})
+    if len(paths) < 2:
+        return []
+    units = Department.objects.filter(path__in=paths).order_by("path")
+    return [{"id": unit.pk, "name": localized_name(unit), "current": unit.pk == f.department_id,
+             "url": "?" + urlencode({"start": f.start.isoformat(), "end": f.end.isoformat(),
+                                     "department": unit.pk})} for unit in units]
 
 
 def _comparison(unit: dict, city: dict, f: MetricFilter) -> list[dict]:

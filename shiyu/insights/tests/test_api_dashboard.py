@@ -113,3 +113,27 @@ def test_unit_head_sees_unit_against_city(world, city):
     html = page.content.decode()
     assert 'id="unit-vs-city"' in html
     assert re.search(r'id="card-intake"[^>]*data-value="3"', html)
+
+
+def test_a_head_of_two_units_switches_between_them(world, city):
+    from shiyu.accounts.services import membership_grant
+
+    head = city.users["unithead"]  # heads HBJ, whose three cases open the page
+    membership_grant(user=head, role_code="unithead", department=city.departments["JTJ"])
+    f = world["f"]
+    period = {"start": f.start.isoformat(), "end": f.end.isoformat()}
+    client = signed_in(head)
+    html = unescape(client.get(reverse("insights:dashboard"), period).content.decode())
+    nav = re.search(r'<nav id="my-units".*?</nav>', html, re.S).group(0)
+    jtj = city.departments["JTJ"]
+    assert f"department={jtj.pk}" in nav and "<strong>" in nav
+    assert re.search(r'id="card-intake"[^>]*data-value="3"', html)
+    other = client.get(reverse("insights:dashboard"), {**period, "department": jtj.pk}).content.decode()
+    assert re.search(r'id="card-intake"[^>]*data-value="1"', other) and 'id="unit-vs-city"' in other
+    # One unit only: no switcher.
+    from shiyu.accounts.services import user_create
+
+    single = user_create(username="jtj_head", password="x-pass-123", display_name="交通局长")
+    membership_grant(user=single, role_code="unithead", department=jtj)
+    page = signed_in(single).get(reverse("insights:dashboard"), period).content.decode()
+    assert 'id="unit-vs-city"' in page and 'id="my-units"' not in page
