@@ -24,6 +24,7 @@ import resource
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -89,8 +90,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--unlabelled", action="store_true")
     parser.add_argument("--self-train", type=float, metavar="CONFIDENCE", help="with --unlabelled")
-    parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
-                        help="override a model parameter (JSON value), e.g. svm_c=0.5; repeatable")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a model parameter (JSON value), e.g. svm_c=0.5; repeatable",
+    )
     parser.add_argument("--skip-10k", action="store_true")
     parser.add_argument("--skip-cv", action="store_true", help="only the speed and size figures")
     args = parser.parse_args()
@@ -111,6 +117,11 @@ def main() -> None:
         + (f", parameters {params}" if params else "")
     )
 
+    print(
+        "load average at start: {:.2f} {:.2f} {:.2f} (CPU-second figures below are per core)".format(
+            *os.getloadavg()
+        )
+    )
     if not args.skip_cv:
         cross_validation(corpus, params, extra, args.repeats)
 
@@ -144,10 +155,19 @@ def main() -> None:
         del model
         gc.collect()
         before = rss_mb()
+        # RSS growth alone can read 0 when the loaded arrays reuse memory freed by `del model`
+        # (the allocator keeps it): count the bytes allocated and still held too (numpy reports
+        # its arrays to tracemalloc).
+        tracemalloc.start()
         loaded = storage.load_file(path)
         loaded.top_k(titles[0], bodies[0], 3)  # builds the lookup tables
+        held, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
         after = rss_mb()
-        print(f"model file {size / 1e6:.1f} MB; loaded model takes {after - before:.0f} MB of memory")
+        print(
+            f"model file {size / 1e6:.1f} MB; loaded model holds {held / 1e6:.0f} MB of memory "
+            f"(peak while loading {peak / 1e6:.0f} MB; RSS growth {after - before:.0f} MB)"
+        )
         print(
             f"  evaluation on its own training rows: {evaluate(loaded, titles, bodies, corpus.labels)['macro_f1']:.4f}"
             " (not a quality figure: see the cross-validation above)"
@@ -161,6 +181,7 @@ def main() -> None:
             f"train on {len(big):,} messages: {time.perf_counter() - started:.1f} s wall, "
             f"{time.process_time() - cpu:.1f} s CPU"
         )
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -20,10 +20,14 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import jieba
 import numpy as np
 import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    from shiyu.routing.classifier.index import FeatureIndex, HashTable
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -36,13 +40,23 @@ _DOC_MIX = np.uint64(0xC2B2AE3D27D4EB4F)
 MAX_WORD = 6
 WORD_SAMPLE = 3000
 _EXTRA_DF: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_WIDE = re.compile("[\u3000\uff01-\uff5e]")
+_NARROW = {chr(0x3000): " ", **{chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}}
 
 
 def clean(text: str | None) -> str:
     """One line of normalised text: NFKC (full-width letters and digits, the ideographic space
     U+3000 become their plain forms), lower case, whitespace runs one space, no control characters.
     The message-board exports carry leading and trailing \\n\\t and U+3000 padding."""
-    text = unicodedata.normalize("NFKC", str(text or "")).lower()
+    text = str(text or "")
+    # NFKC walks a Chinese text at ~0.2 µs a character (a fifth of the cost of classifying one
+    # message); most texts need nothing from it but their full-width punctuation and U+3000,
+    # mapped here to what NFKC maps them to (their compatibility decompositions, so the result is
+    # the same), and the cheap quick check then tells whether anything else is left to normalise.
+    text = _WIDE.sub(lambda match: _NARROW[match.group()], text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.lower()
     return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
 
 
@@ -60,15 +74,25 @@ def ngram_hashes(
     texts: Sequence[str], n_min: int, n_max: int, max_chars: int = 4000
 ) -> tuple[np.ndarray, np.ndarray]:
     """(text index, hash) of every character n-gram, n_min <= n <= n_max, within each text."""
+    parts = ngram_parts(texts, n_min, n_max, max_chars)
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+    return np.concatenate([doc for _, doc, _ in parts]), np.concatenate([h for _, _, h in parts])
+
+
+def ngram_parts(
+    texts: Sequence[str], n_min: int, n_max: int, max_chars: int = 4000
+) -> list[tuple[int, np.ndarray, np.ndarray]]:
+    """(n, text index, hash) of the n-grams of each length n in turn (see ngram_hashes)."""
     codes, doc = _code_points(texts, max_chars)
     size = len(codes)
     if size == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
+        return []
     # How many separators lie before each position: a window is inside one text when that count
     # is the same at both ends.
     seps = np.concatenate(([0], np.cumsum(codes == 0)))
     h = np.zeros(size, dtype=np.uint64)
-    docs_out, hashes_out = [], []
+    out = []
     with np.errstate(over="ignore"):
         for n in range(1, n_max + 1):
             if size - n + 1 <= 0:
@@ -77,13 +101,26 @@ def ngram_hashes(
             h = h[: size - n + 1] * _PRIME + codes[n - 1 :]
             if n < n_min:
                 continue
-            starts = np.arange(size - n + 1)
-            inside = seps[starts + n] == seps[starts]
-            docs_out.append(doc[: size - n + 1][inside])
-            hashes_out.append(h[inside] ^ (_SALT * np.uint64(n)))
-    if not hashes_out:
-        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
-    return np.concatenate(docs_out), np.concatenate(hashes_out)
+            inside = seps[n:] == seps[: size - n + 1]  # seps[start + n] == seps[start]
+            out.append((n, doc[: size - n + 1][inside], h[inside] ^ (_SALT * np.uint64(n))))
+    return out
+
+
+def document_frequencies(
+    doc: np.ndarray, hashes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct hashes (sorted), how many texts hold each, the distinct (text, hash) pairs
+    (text * number of hashes + position of the hash) with how often each occurs, and the position
+    of each input hash. Two unstable sorts: a stable one (np.unique's return_index) was most of
+    the cost of fitting on 10 k texts."""
+    terms, inverse = np.unique(hashes, return_inverse=True)
+    inverse = inverse.ravel()
+    if len(terms) == 0:
+        empty = np.zeros(0, np.int64)
+        return terms, empty, empty, empty, inverse
+    pairs, tf = np.unique(doc * len(terms) + inverse, return_counts=True)
+    df = np.bincount(pairs % len(terms), minlength=len(terms))
+    return terms, df, pairs, tf, inverse
 
 
 def word_hashes(words: Sequence[str]) -> np.ndarray:
@@ -146,11 +183,8 @@ class HashedTfidf:
     def _document_frequencies(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Sorted distinct n-gram hashes of `texts` and how many texts hold each."""
         doc, hashes = self._hashes(texts)
-        # Distinct (text, n-gram) pairs through one 1-D sort of a mixed key.
-        with np.errstate(over="ignore"):
-            key = hashes ^ (doc.astype(np.uint64) * _DOC_MIX)
-        _, first = np.unique(key, return_index=True)
-        return np.unique(hashes[first], return_counts=True)
+        terms, df, *_ = document_frequencies(doc, hashes)
+        return terms, df
 
     def _extra_frequencies(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         # The same unlabelled corpus comes back for every cross-validation fold: count it once.
@@ -164,10 +198,17 @@ class HashedTfidf:
             _EXTRA_DF[key] = self._document_frequencies(texts)
         return _EXTRA_DF[key]
 
-    def fit(self, texts: Sequence[str], extra_texts: Sequence[str] = ()) -> HashedTfidf:
+    def fit(
+        self,
+        texts: Sequence[str],
+        extra_texts: Sequence[str] = (),
+        counted: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> HashedTfidf:
         """Vocabulary from `texts`; document frequencies from `texts` and `extra_texts` (unlabelled
-        messages of the same kind make the idf far less noisy than a thousand labelled ones)."""
-        terms, df = self._document_frequencies(texts)
+        messages of the same kind make the idf far less noisy than a thousand labelled ones).
+        `counted`: the (terms, document frequencies) of `texts` when already counted (the blocks
+        of one field share one pass over its texts, see index.fit_transform)."""
+        terms, df = counted if counted is not None else self._document_frequencies(texts)
         n_docs = len(texts) + len(extra_texts)
         if len(extra_texts) and len(terms):
             extra_terms, extra_df = self._extra_frequencies(extra_texts)
@@ -191,6 +232,8 @@ class HashedTfidf:
         """The vocabulary column of each hash, -1 where it is not in the vocabulary."""
         table = self._table
         if table is None:
+            from shiyu.routing.classifier.index import HashTable
+
             table = self._table = HashTable(self.vocab)
         return table.lookup(hashes)
 
@@ -203,8 +246,9 @@ class HashedTfidf:
         hit = col >= 0
         return self.weigh(doc[hit], col[hit], len(texts))
 
-    def weigh(self, doc: np.ndarray, col: np.ndarray,
-              n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def weigh(
+        self, doc: np.ndarray, col: np.ndarray, n_rows: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Triplets from the (text, column) of every vocabulary n-gram found."""
         n_cols = len(self.vocab)
         if n_cols == 0 or len(col) == 0:
@@ -221,71 +265,6 @@ class HashedTfidf:
         n_rows, n_cols = len(texts), len(self.vocab)
         indptr = np.searchsorted(rows, np.arange(n_rows + 1))
         return sp.csr_matrix((data, cols.astype(np.int32), indptr), shape=(n_rows, n_cols))
-
-
-class HashTable:
-    """Open addressing (linear probing) over the vocabulary's 64-bit hashes, probed with numpy.
-
-    A Python dict probe per n-gram cost ~0.1 µs × 3,000 n-grams a message, and a binary search of
-    the sorted vocabulary a cache miss per step; here all n-grams of a batch probe together, one
-    vectorised pass per probe distance. At a load of at most a third, probes end within
-    ROUNDS slots but for a few percent; keys placed further from their home slot are also kept in
-    a small dict, which the few probes still unresolved after ROUNDS passes consult (so the
-    passes are bounded: each costs a few µs of numpy call overhead, whatever its size). Slots come
-    from a multiplicative mix of the hash: its top bits alone are the salt's for single characters."""
-
-    _MIX = np.uint64(0xBF58476D1CE4E5B9)
-    ROUNDS = 3
-
-    def __init__(self, keys: np.ndarray) -> None:
-        keys = np.asarray(keys, dtype=np.uint64)
-        self.bits = max(4, int(np.ceil(np.log2(max(len(keys), 1) * 3))))
-        size = 1 << self.bits
-        self.mask = size - 1
-        self.keys = np.zeros(size, dtype=np.uint64)
-        self.values = np.full(size, -1, dtype=np.int32)  # -1: empty slot
-        pending = np.arange(len(keys))
-        slot = self._slot(keys)
-        distance = 0
-        self.far: dict[int, int] = {}
-        while len(pending):
-            # Of the pending keys wanting a free slot, the first per slot takes it; the rest and
-            # those finding it taken move one slot on.
-            want = slot[pending]
-            free = self.values[want] == -1
-            _, first = np.unique(want[free], return_index=True)
-            placed = pending[free][first]
-            self.keys[slot[placed]] = keys[placed]
-            self.values[slot[placed]] = placed
-            if distance >= self.ROUNDS:
-                self.far.update(zip(keys[placed].tolist(), placed.tolist(), strict=True))
-            taken = np.ones(len(pending), dtype=bool)
-            taken[np.flatnonzero(free)[first]] = False
-            pending = pending[taken]
-            slot[pending] = (slot[pending] + 1) & self.mask
-            distance += 1
-
-    def _slot(self, hashes: np.ndarray) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            mixed = (hashes ^ (hashes >> np.uint64(31))) * self._MIX
-        return (mixed >> np.uint64(64 - self.bits)).astype(np.int64)
-
-    def lookup(self, hashes: np.ndarray) -> np.ndarray:
-        out = np.full(len(hashes), -1, dtype=np.int64)
-        pending = np.arange(len(hashes))
-        slot = self._slot(hashes)
-        for _ in range(self.ROUNDS):
-            values = self.values[slot]
-            found = (values >= 0) & (self.keys[slot] == hashes[pending])
-            out[pending[found]] = values[found]
-            going = (values >= 0) & ~found  # occupied by another key: probe on; empty: absent
-            pending, slot = pending[going], (slot[going] + 1) & self.mask
-            if not len(pending):
-                return out
-        if self.far:
-            get = self.far.get
-            out[pending] = [get(h, -1) for h in hashes[pending].tolist()]
-        return out
 
 
 @dataclass
@@ -311,52 +290,29 @@ class TextFeatures:
     a title says in ten characters what the body says in four hundred)."""
 
     blocks: list[Block]
-    _unions: dict[str, tuple[HashTable, list[np.ndarray]]] | None = field(
-        default=None, repr=False, compare=False)
+    _index: FeatureIndex | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_unions": None}
+        # The index is rebuilt on first use rather than pickled (larger than the vocabularies).
+        state = {**self.__dict__, "_index": None}
+        state.pop("_unions", None)
+        return state
 
     def __setstate__(self, state: dict) -> None:
+        state.pop("_unions", None)  # files written before the index
         self.__dict__.update(state)
-        self._unions = None
+        self._index = None
 
-    def _union(self, field_name: str, blocks: list[Block]) -> tuple[HashTable, list[np.ndarray]]:
-        """One table over the vocabularies of all blocks reading `field_name`, and per block the
-        column of each union entry (-1: not in that block). The n-gram length is in each hash's
-        salt, so one pass over a text's 1..6-grams serves the character and the word blocks."""
-        unions = getattr(self, "_unions", None)
-        if unions is None:
-            unions = self._unions = {}
-        if field_name not in unions:
-            keys = np.unique(np.concatenate([b.vectorizer.vocab for b in blocks]))
-            maps = []
-            for block in blocks:
-                mapping = np.full(len(keys), -1, dtype=np.int64)
-                vocab = block.vectorizer.vocab
-                mapping[np.searchsorted(keys, vocab)] = np.arange(len(vocab))
-                maps.append(mapping)
-            unions[field_name] = (HashTable(keys), maps)
-        return unions[field_name]
+    def index(self) -> FeatureIndex | None:
+        """One table over every block (see index.py); None when the blocks cannot share one pass
+        (different max_chars), and each block then reads its texts itself."""
+        if getattr(self, "_index", None) is None:
+            if len({b.vectorizer.max_chars for b in self.blocks}) != 1:
+                return None
+            from shiyu.routing.classifier.index import FeatureIndex
 
-    def _field_triplets(self, field_name: str, blocks: list[Block],
-                        texts: list[str]) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        vectorizers = [b.vectorizer for b in blocks]
-        if len({v.max_chars for v in vectorizers}) != 1:
-            return [v.triplets(texts) for v in vectorizers]
-        lows = [2 if v.words else v.n_min for v in vectorizers]
-        highs = [MAX_WORD if v.words else v.n_max for v in vectorizers]
-        doc, hashes = ngram_hashes(texts, min(lows), max(highs), vectorizers[0].max_chars)
-        table, maps = self._union(field_name, blocks)
-        found = table.lookup(hashes)
-        hit = found >= 0
-        doc, found = doc[hit], found[hit]
-        out = []
-        for vectorizer, mapping in zip(vectorizers, maps, strict=True):
-            col = mapping[found]
-            mine = col >= 0
-            out.append(vectorizer.weigh(doc[mine], col[mine], len(texts)))
-        return out
+            self._index = FeatureIndex(self.blocks)
+        return self._index
 
     def fit(
         self,
@@ -368,34 +324,51 @@ class TextFeatures:
         extra_t, extra_b = ([clean(t) for t in extra[0]], [clean(b) for b in extra[1]]) if extra else ([], [])
         for block in self.blocks:
             block.vectorizer.fit(_field(block.field, titles, bodies), _field(block.field, extra_t, extra_b))
+        self._index = None
         return self
 
-    def transform(self, titles: Sequence[str], bodies: Sequence[str]) -> sp.csr_matrix:
-        """The blocks side by side as one CSR matrix, built once from all blocks' triplets (scipy's
-        hstack of four matrices cost more than the features of a short message)."""
+    def fit_transform(
+        self,
+        titles: Sequence[str],
+        bodies: Sequence[str],
+        extra: tuple[Sequence[str], Sequence[str]] | None = None,
+    ) -> sp.csr_matrix:
+        """fit, then transform of the same texts, in one pass over them (see index.py)."""
+        from shiyu.routing.classifier.index import fit_transform
+
+        return fit_transform(self, titles, bodies, extra)
+
+    def triplets(
+        self, titles: Sequence[str], bodies: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, columns, values) of the stacked blocks' matrix, sorted by row then column."""
         titles, bodies = [clean(t) for t in titles], [clean(b) for b in bodies]
         n_rows = len(titles)
-        by_block: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        for field_name in dict.fromkeys(block.field for block in self.blocks):
-            blocks = [b for b in self.blocks if b.field == field_name]
-            found = self._field_triplets(field_name, blocks, _field(field_name, titles, bodies))
-            by_block.update(zip(map(id, blocks), found, strict=True))
+        index = self.index()
+        if index is not None:
+            return index.triplets({name: _field(name, titles, bodies) for name in index.fields}, n_rows)
         all_rows, all_cols, all_data = [], [], []
         offset = 0
         for block in self.blocks:
-            rows, cols, data = by_block[id(block)]
+            rows, cols, data = block.vectorizer.triplets(_field(block.field, titles, bodies))
             all_rows.append(rows)
             all_cols.append(cols + offset)
             all_data.append(data * block.weight)
             offset += len(block.vectorizer.vocab)
+        if not all_rows:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
         rows = np.concatenate(all_rows)
         order = np.argsort(rows, kind="stable")  # by row; within a row, columns stay ascending
+        return rows[order], np.concatenate(all_cols)[order], np.concatenate(all_data)[order]
+
+    def transform(self, titles: Sequence[str], bodies: Sequence[str]) -> sp.csr_matrix:
+        """The blocks side by side as one CSR matrix, built once from all blocks' triplets (scipy's
+        hstack of four matrices cost more than the features of a short message)."""
+        rows, cols, data = self.triplets(titles, bodies)
+        n_rows = len(titles)
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
-        return sp.csr_matrix(
-            (np.concatenate(all_data)[order], np.concatenate(all_cols)[order].astype(np.int32), indptr),
-            shape=(n_rows, offset),
-        )
+        return sp.csr_matrix((data, cols.astype(np.int32), indptr), shape=(n_rows, self.n_features))
 
     @property
     def n_features(self) -> int:

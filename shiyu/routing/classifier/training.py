@@ -136,7 +136,8 @@ def _fit(
 ) -> RoutingModel:
     smallest = min(Counter(corpus.labels).values())
     return new_model(params, n_min_class=smallest, n_rows=len(corpus)).fit(
-        corpus.titles, corpus.bodies, corpus.labels, extra)
+        corpus.titles, corpus.bodies, corpus.labels, extra
+    )
 
 
 def cross_validate(

@@ -152,6 +152,76 @@ def test_fast_probabilities_equal_scikit_learns(trained):
     )
 
 
+def test_one_message_at_a_time_equals_the_batch_and_scikit_learn():
+    # Intake classifies one message per call, through the same triplets-to-weights path as a
+    # batch: the same top 3 and the same probabilities, for texts with and without known n-grams.
+    corpus = make_corpus(30, seed=41)
+    model, _ = training.train(corpus, cv_folds=0)
+    texts = make_corpus(15, seed=42)
+    titles = [*texts.titles, "", "完全无关的话", "ＡＢＣ１２３"]
+    bodies = [*texts.bodies, "", "", "\u3000"]
+    batch = model.predict_proba(titles, bodies)
+    sklearn_proba = model.classifier.members[0].predict_proba(model.features.transform(titles, bodies))
+    assert np.abs(batch - sklearn_proba).max() < 1e-9
+    labels = model.labels
+    for i, (title, body) in enumerate(zip(titles, bodies, strict=True)):
+        single = model.predict_proba([title], [body])[0]
+        assert np.abs(single - batch[i]).max() < 1e-9
+        order = np.argsort(-batch[i], kind="stable")[:3]
+        top = model.top_k(title, body, 3)
+        assert [label for label, _ in top] == [labels[j] for j in order]
+        assert [confidence for _, confidence in top] == [round(float(batch[i][j]), 4) for j in order]
+    # A text with no known n-gram gets the intercepts' answer, not an error.
+    assert np.allclose(batch[-3:].sum(axis=1), 1.0)
+
+
+def test_one_table_over_all_blocks_equals_the_blocks_one_by_one(trained):
+    # The joint index (one n-gram pass, one probe, one weighing for all blocks and fields) must
+    # give each block's own TF-IDF, weighted and stacked.
+    import scipy.sparse as sp
+
+    model, _ = trained
+    texts = make_corpus(4, seed=43)
+    titles = [features.clean(t) for t in texts.titles]
+    bodies = [features.clean(b) for b in texts.bodies]
+    fields = {"title": titles, "body": bodies}
+    expected = sp.hstack(
+        [block.vectorizer.transform(fields[block.field]) * block.weight for block in model.features.blocks]
+    ).toarray()
+    got = model.features.transform(texts.titles, texts.bodies).toarray()
+    assert got.shape == expected.shape and np.abs(got - expected).max() < 1e-12
+
+
+def test_clean_gives_what_nfkc_gives():
+    import re
+    import unicodedata
+
+    def reference(text):
+        text = unicodedata.normalize("NFKC", text).lower()
+        return re.sub(r"\s+", " ", features._CONTROL.sub("", text)).strip()
+
+    rng = random.Random(7)
+    alphabet = [
+        chr(c)
+        for c in [
+            *range(0x20, 0x180),
+            *range(0x300, 0x370),
+            *range(0x3000, 0x3040),
+            *range(0xFF00, 0xFFF0),
+            0x1E9B,
+            0x212B,
+            0xFB01,
+            0x2460,
+            0xAC00,
+            0x1100,
+            0x1161,
+        ]
+    ]
+    samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    samples += ["\n\t\u3000路灯，不亮！（Ａ３区）\u3000", "ｶﾞｷﾞ", "e\u0301\uff21\u0301"]
+    assert [features.clean(s) for s in samples] == [reference(s) for s in samples]
+
+
 def test_two_categories_work_too():
     corpus = make_corpus(8, seed=6)
     two = corpus.subset(i for i, label in enumerate(corpus.labels) if label in ("C01", "C02"))
