@@ -181,23 +181,15 @@ def _forward(proposal: Proposal, now: Any) -> Proposal:
     return proposal
 
 
-EXPIRE_BATCH = 500
-
-
 def proposals_expire(*, now: Any = None) -> int:
     """Close proposals whose support period ended below the threshold (forward those at or above
-    it, which a lowered threshold can leave open). Idempotent: only a
-    proposal still open and past its period moves, each under its own row lock and transaction
-    (a support that lands first and forwards it wins), and the author's notice has a dedupe key."""
+    it, which a lowered threshold can leave open). Idempotent: only a proposal still open and past
+    its period moves, each under its own row lock and transaction (a support that lands first and
+    forwards it wins), and the author's notice has a dedupe key."""
     now = now or clock.now()
-    closed = 0
-    while True:
-        ids = list(Proposal.objects.filter(status=Proposal.Status.OPEN, support_until__lt=now)
-                   .order_by("support_until", "id").values_list("id", flat=True)[:EXPIRE_BATCH])
-        moved = [proposal_id for proposal_id in ids if _expire_one(proposal_id, now)]
-        closed += len(moved)
-        if len(ids) < EXPIRE_BATCH:
-            return closed
+    due = list(Proposal.objects.filter(status=Proposal.Status.OPEN, support_until__lt=now)
+               .order_by("support_until", "id").values_list("id", flat=True))
+    return sum(_expire_one(proposal_id, now) for proposal_id in due)
 
 
 @transaction.atomic
@@ -206,7 +198,8 @@ def _expire_one(proposal_id: int, now: Any) -> bool:
     if (proposal is None or proposal.status != Proposal.Status.OPEN or proposal.support_until is None
             or proposal.support_until >= now):
         return False
-    if proposal.support_count >= THRESHOLD.get():
+    needed = THRESHOLD.get()
+    if proposal.support_count >= needed:
         # Enough supporters under today's threshold (the city lowered it after they came): the
         # proposal goes where the threshold says, not to the archive.
         _forward(proposal, now)
@@ -215,13 +208,13 @@ def _expire_one(proposal_id: int, now: Any) -> bool:
                                                    version=F("version") + 1)
     proposal.refresh_from_db()
     audit_record(actor=None, verb="participation.proposal.expire", obj=proposal,
-                 data={"supporters": proposal.support_count, "threshold": THRESHOLD.get()})
+                 data={"supporters": proposal.support_count, "threshold": needed})
     if proposal.author_id:
         notify_users(user_ids=[proposal.author_id], message=Message(
             key=f"proposal:{proposal.pk}:expired", kind="proposal_expired",
             title=_("The support period of your proposal has ended: %(title)s") % {"title": proposal.title},
             body=_("It gathered %(n)d of the %(needed)d supporters needed, so it was not forwarded. "
-                   "You may propose it again.") % {"n": proposal.support_count, "needed": THRESHOLD.get()},
+                   "You may propose it again.") % {"n": proposal.support_count, "needed": needed},
             link=reverse("participation-public:detail", args=[proposal.pk])), email=False)
     return True
 
