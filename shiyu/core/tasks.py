@@ -70,10 +70,20 @@ def announce_on_commit(topic: str) -> None:
     if not followers:
         return
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(isinstance(func, _Announce) and func.pending(topic)
-                                          for _sids, func, _robust in connection.run_on_commit):
-        return  # one announcement per transaction is enough, however many events it writes
-    transaction.on_commit(_Announce(topic, followers))
+    # One announcement per transaction is enough, however many events it writes. The callbacks
+    # registered so far are remembered with the connection's on-commit list: Django replaces that
+    # list at every commit and rollback, so a stale memory is recognised without scanning it
+    # (a scan per event would be quadratic in a transaction that writes many).
+    state: tuple[list, dict[str, _Announce]] | None = getattr(connection, "_shiyu_announces", None)
+    pending: dict[str, _Announce] = {}
+    if state is not None and state[0] is connection.run_on_commit:
+        pending = state[1]
+        if topic in pending and not pending[topic].ran:
+            return
+    announce = _Announce(topic, followers)
+    transaction.on_commit(announce)
+    if connection.in_atomic_block:
+        connection._shiyu_announces = (connection.run_on_commit, {**pending, topic: announce})
 
 
 class _Announce:
@@ -82,11 +92,8 @@ class _Announce:
     by announcements made in the meantime."""
 
     def __init__(self, topic: str, followers: list[Task]) -> None:
+        # ran: where tests run callbacks inside one transaction, a callback that ran stays listed.
         self.topic, self.followers, self.ran = topic, followers, False
-
-    def pending(self, topic: str) -> bool:
-        # A callback that ran is only still listed where tests run callbacks inside one transaction.
-        return self.topic == topic and not self.ran
 
     def __call__(self) -> None:
         self.ran = True
