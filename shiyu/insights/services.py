@@ -53,12 +53,6 @@ def _case_rows(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, lis
     return rows, ratings
 
 
-def case_contributions(case_ids: Iterable[int]) -> dict[int, dict[metrics.Key, dict[str, float]]]:
-    """Current contribution of each case (missing cases contribute nothing)."""
-    rows, ratings = _case_rows(list(case_ids))
-    return {pk: metrics.contributions(row, ratings.get(pk, ())) for pk, row in rows.items()}
-
-
 def _open_row(row: dict[str, Any]) -> tuple:
     return (row["area_id"] or 0, row["category_id"] or 0, row["lead_department_id"] or 0, row["kind"],
             row["channel"], metrics.overdue_at(row))

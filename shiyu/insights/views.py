@@ -10,14 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from shiyu.cases.forms import FilterForm
 from shiyu.cases.views import staff_view
 from shiyu.core import errors
 from shiyu.geo import selectors as geo
-from shiyu.insights import dashboard
+from shiyu.insights import dashboard, metrics
 from shiyu.insights.filters import metric_filter
 
 
@@ -55,15 +54,15 @@ def insights_dashboard(request: HttpRequest) -> HttpResponse:
         f = metric_filter({})
         data = dashboard.dashboard_data(actor=request.user, f=f)
     days = (date.fromisoformat(data["end"]) - date.fromisoformat(data["start"])).days + 1
-    rank_label = str(dashboard.metrics.LABELS[data["rank_by"]])
+    rank_label = str(metrics.LABELS[data["rank_by"]])
     charts = {
         "trend": data["trend"], "departments": data["departments"][:20], "rank_by": data["rank_by"],
-        "strings": {"intake": pgettext("count", "Intake"), "last_year": _("Same period last year"),
+        "strings": {"intake": str(metrics.LABELS["intake"]), "last_year": _("Same period last year"),
                     "completed": _("Completed"), "rank_label": rank_label},
     }
     return render(request, "insights/dashboard.html", {
         "form": form, "data": data, "error": error,
-        "rank_choices": [(k, dashboard.metrics.LABELS[k]) for k in dashboard.RANK_KEYS],
+        "rank_choices": [(k, metrics.LABELS[k]) for k in dashboard.RANK_KEYS],
         "charts_json": json.dumps(charts, cls=DjangoJSONEncoder, ensure_ascii=False),
         "map_config_json": json.dumps(_map_config(days, f), ensure_ascii=False),
     })

@@ -5,7 +5,6 @@ from __future__ import annotations
 from io import BytesIO
 
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from shiyu.insights import metrics
 from shiyu.reports.models import Report
@@ -52,7 +51,7 @@ def workbook(report: Report) -> bytes:
                        else " ".join(map(str, row.get(key))) for key, _label in columns])
 
     # "Intake" alone is the intake app's name (诉求受理渠道); here it heads a count (受理量).
-    intake = pgettext("count", "Intake")
+    intake = str(metrics.LABELS["intake"])
     unit_cols = [("rank", _("Rank")), ("label", _("Department")), ("intake", intake),
                  ("completed", _("Completed")), ("on_time_completion_rate", _("On-time completion") + " %"),
                  ("satisfaction_rate", _("Satisfaction") + " %"), ("redo_rate", _("Redo rate") + " %"),
