@@ -77,13 +77,17 @@ def rollup_rows(f: MetricFilter, *, group: tuple[str, ...] = ()) -> QuerySet[Dai
                                        ("department", f.department_id), ("kind", f.kind),
                                        ("channel", f.channel)) if value}
     grain = metrics.grain_for(wanted | set(group))
-    qs = DailyRollup.objects.filter(grain=grain, day__gte=f.start, day__lte=f.end)
-    if f.area_id is not None:
-        qs = qs.filter(area_id__in=_subtree_ids(Area, _path(Area, f.area_id)))
-    if f.category_id is not None:
-        qs = qs.filter(category_id__in=_subtree_ids(Category, _path(Category, f.category_id)))
-    if f.department_id is not None:
-        qs = qs.filter(department_id__in=_subtree_ids(Department, _path(Department, f.department_id)))
+    return _narrow(DailyRollup.objects.filter(grain=grain, day__gte=f.start, day__lte=f.end), f)
+
+
+def _narrow(qs: QuerySet, f: MetricFilter, *, id_lists: bool = False) -> QuerySet:
+    """Rows under the filter's area, category and unit subtrees, kind and channel. The subtrees
+    are subqueries, or with id_lists lists of ids read first (see open_rows for why)."""
+    for field, model, pk in (("area_id", Area, f.area_id), ("category_id", Category, f.category_id),
+                             ("department_id", Department, f.department_id)):
+        if pk is not None:
+            ids = _subtree_ids(model, _path(model, pk))
+            qs = qs.filter(**{f"{field}__in": list(ids.values_list("id", flat=True)) if id_lists else ids})
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.channel:
@@ -117,17 +121,7 @@ def open_rows(f: MetricFilter) -> QuerySet[OpenCase]:
     channel (not its dates). Subtrees as lists of ids, not subqueries: with a subquery
     PostgreSQL guesses how many ids a path prefix matches and, at 300,000 open cases, read them
     all to count one unit's (100 ms against 5)."""
-    qs = OpenCase.objects.all()
-    for field, model, pk in (("area_id", Area, f.area_id), ("category_id", Category, f.category_id),
-                             ("department_id", Department, f.department_id)):
-        if pk is not None:
-            ids = list(_subtree_ids(model, _path(model, pk)).values_list("id", flat=True))
-            qs = qs.filter(**{f"{field}__in": ids})
-    if f.kind:
-        qs = qs.filter(kind=f.kind)
-    if f.channel:
-        qs = qs.filter(channel=f.channel)
-    return qs
+    return _narrow(OpenCase.objects.all(), f, id_lists=True)
 
 
 def point_figures(f: MetricFilter, *, cache_seconds: int = 0) -> dict[str, int]:
