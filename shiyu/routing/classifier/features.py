@@ -36,7 +36,6 @@ _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _PRIME = np.uint64(1_000_003)
 _SALT = np.uint64(0x9E3779B97F4A7C15)
-_DOC_MIX = np.uint64(0xC2B2AE3D27D4EB4F)
 MAX_WORD = 6
 WORD_SAMPLE = 3000
 _EXTRA_DF: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}

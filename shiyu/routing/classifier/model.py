@@ -151,16 +151,18 @@ class _SigmoidHead:
 
     def proba(self, rows: np.ndarray, cols: np.ndarray, data: np.ndarray, n_rows: int) -> np.ndarray:
         """Probabilities of rows given as triplets sorted by row."""
-        margins = np.zeros((n_rows, self.weights.shape[1]))
-        if len(cols):
-            contributions = self.weights[cols] * data[:, None]  # float32 weights, float64 products
-            if n_rows == 1:  # intake's case: four numpy calls fewer, the same sums
-                margins[0] = np.add.reduce(contributions, axis=0)
-            else:
-                counts = np.bincount(rows, minlength=n_rows)
-                filled = counts > 0
-                starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[filled]
-                margins[filled] = np.add.reduceat(contributions, starts, axis=0)
+        if n_rows == 1:
+            # Intake's case: the weight rows of the text's columns gathered and summed (float32
+            # weights, float64 products): a few numpy calls and no sparse matrix.
+            margins = np.zeros((1, self.weights.shape[1]))
+            if len(cols):
+                margins[0] = np.add.reduce(self.weights[cols] * data[:, None], axis=0)
+        else:
+            # A batch: a sparse product, whose temporaries are rows × classes (a gather would
+            # hold one row per non-zero feature).
+            X = sp.csr_matrix((np.asarray(data, dtype=np.float64), (rows, cols)),
+                              shape=(n_rows, self.weights.shape[0]))
+            margins = np.asarray(X @ self.weights, dtype=np.float64)
         margins += self.intercept
         positive = expit(-(self.a * margins + self.b))
         if self.n_classes == 2:
@@ -189,10 +191,10 @@ class RoutingModel:
         if getattr(self, "_heads", None) is None:
             members = getattr(self.classifier, "members", [])
             heads = [_SigmoidHead.of(member) for member in members]
-            if not members or any(head is None for head in heads):
-                return None
-            self._heads = [head for head in heads if head is not None]
-        return self._heads
+            # [] remembers that this model has no fast path (None means not looked at yet).
+            self._heads = [] if not members or any(h is None for h in heads) else [
+                h for h in heads if h is not None]
+        return self._heads or None
 
     @property
     def labels(self) -> list[str]:
