@@ -1,14 +1,17 @@
 """Routing classifier on the Teddy Cup 2020 C messages: cross-validated quality, speed, size.
 
     python bench/classify_teddycup.py [--data ../shared/data/teddycup2020c] [--repeats 3]
-                                      [--unlabelled] [--skip-10k]
+                                      [--no-unlabelled] [--no-taxonomy] [--skip-10k]
 
 Prints repeated stratified 5-fold cross-validated macro-F1 (mean ± std over all folds), accuracy,
 per-class F1 and calibration (Brier, ECE) on messages_labeled.csv (977 rows, 7 classes); then, for
 a model trained on all rows: training time, predictions/s on one core (batch, and one message at a
 time as intake asks), the model file's size and the memory the loaded model takes; then training
 time on 10,000 messages (the corpus replicated with perturbations: sentences shuffled, characters
-dropped). With --unlabelled the idf weights also use the ~7,000 unlabelled messages of the folder.
+dropped). As a city's model is trained (routing.classifier.training), the idf weights also count
+the ~7,000 unlabelled messages of the folder, and the names of taxonomy.xlsx join the training rows
+as short texts (`hints_from_paths`); --no-unlabelled and --no-taxonomy leave them out, which is
+what `shiyu routing train --csv` does without --unlabelled and --taxonomy.
 Nothing here is tuned on its output: the parameters are the model module's defaults.
 """
 
@@ -70,9 +73,15 @@ def perturbed(corpus: training.Corpus, size: int, seed: int = 0) -> training.Cor
     return out
 
 
-def cross_validation(corpus: training.Corpus, params: dict | None, extra: tuple | None, repeats: int) -> None:
+def cross_validation(
+    corpus: training.Corpus,
+    params: dict | None,
+    extra: tuple | None,
+    hints: training.Corpus | None,
+    repeats: int,
+) -> None:
     started = time.perf_counter()
-    cv = training.cross_validate(corpus, params, folds=5, repeats=repeats, extra=extra)
+    cv = training.cross_validate(corpus, params, folds=5, repeats=repeats, extra=extra, hints=hints)
     print(
         f"cross-validation: {cv['repeats']} x stratified {cv['folds']}-fold "
         f"({time.perf_counter() - started:.0f} s)"
@@ -88,7 +97,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "teddycup2020c"))
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--unlabelled", action="store_true")
+    parser.add_argument(
+        "--unlabelled",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="idf also over the folder's unlabelled messages (default: yes)",
+    )
+    parser.add_argument(
+        "--taxonomy",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="the names of taxonomy.xlsx as training hints (default: yes)",
+    )
     parser.add_argument("--self-train", type=float, metavar="CONFIDENCE", help="with --unlabelled")
     parser.add_argument(
         "--param",
@@ -106,6 +126,9 @@ def main() -> None:
         sys.exit(f"no {csv_path}: this bench needs the shared Teddy Cup data")
     corpus = training.read_csv(csv_path, ["title", "body"], "label")
     extra = read_unlabelled(folder) if args.unlabelled else None
+    hints = None
+    if args.taxonomy and (folder / "taxonomy.xlsx").exists():
+        hints = training.hints_from_paths(training.read_taxonomy(folder / "taxonomy.xlsx"), corpus.labels)
     params: dict | None = {"self_train": args.self_train} if args.self_train and extra else None
     for item in args.param:
         key, _, value = item.partition("=")
@@ -113,6 +136,7 @@ def main() -> None:
     print(
         f"data: {csv_path} ({len(corpus)} rows, {len(set(corpus.labels))} classes)"
         + (f", idf also on {len(extra[0])} unlabelled messages" if extra else "")
+        + (f", {len(hints)} taxonomy hints" if hints else "")
         + (f", self-training at confidence >= {args.self_train}" if args.self_train and extra else "")
         + (f", parameters {params}" if params else "")
     )
@@ -123,10 +147,10 @@ def main() -> None:
         )
     )
     if not args.skip_cv:
-        cross_validation(corpus, params, extra, args.repeats)
+        cross_validation(corpus, params, extra, hints, args.repeats)
 
     started, cpu = time.perf_counter(), time.process_time()
-    model, meta = training.train(corpus, params, cv_folds=0, extra=extra)
+    model, meta = training.train(corpus, params, cv_folds=0, extra=extra, hints=hints)
     print(
         f"train on all {len(corpus)} rows: {time.perf_counter() - started:.1f} s wall, "
         f"{time.process_time() - cpu:.1f} s CPU, {meta['features']} features"
@@ -176,7 +200,7 @@ def main() -> None:
     if not args.skip_10k:
         big = perturbed(corpus, 10_000)
         started, cpu = time.perf_counter(), time.process_time()
-        training.train(big, params, cv_folds=0, extra=extra)
+        training.train(big, params, cv_folds=0, extra=extra, hints=hints)
         print(
             f"train on {len(big):,} messages: {time.perf_counter() - started:.1f} s wall, "
             f"{time.process_time() - cpu:.1f} s CPU"

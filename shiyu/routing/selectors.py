@@ -186,6 +186,35 @@ def rule_get(pk: int) -> DispatchRule | None:
     return DispatchRule.objects.filter(pk=pk).first()
 
 
+def category_paths() -> list[list[tuple[str, str]]]:
+    """Each active leaf category's path from the top as (code, name) pairs: the classifier's
+    training hints (training.hints_from_paths)."""
+    index = taxonomy.categories.get()
+    parents = {c.parent_id for c in index.by_id.values() if c.parent_id}
+    paths = []
+    for category in index.by_id.values():
+        if category.pk in parents:
+            continue
+        path: list[tuple[str, str]] = []
+        node: Any = category
+        while node is not None:
+            path.append((node.code, node.name))
+            node = index.by_id.get(node.parent_id) if node.parent_id else None
+        paths.append(path[::-1])
+    return paths
+
+
+def unlabelled_rows(limit: int = 10_000) -> tuple[list[str], list[str]]:
+    """(titles, bodies) of the latest cases that are not closed: texts of the same kind whose
+    category is not yet confirmed, counted in the classifier's idf weights only."""
+    open_cases = Case.objects.exclude(state="closed").order_by("-pk")[:limit]
+    titles, bodies = [], []
+    for title, body in open_cases.values_list("title", "body").iterator(chunk_size=2000):
+        titles.append(title or "")
+        bodies.append(body or "")
+    return titles, bodies
+
+
 def training_rows() -> Iterator[tuple[str, str, str]]:
     """(title, body, category code) for the classifier: every closed case with its final category,
     then the dispatchers' category corrections on cases not closed yet (their final choice)."""

@@ -22,7 +22,6 @@ from shiyu.routing.classifier.features import (
     Block,
     TextFeatures,
     _field,
-    clean,
     document_frequencies,
     ngram_hashes,
     ngram_parts,
@@ -246,8 +245,8 @@ def fit_transform(
         features.fit(titles, bodies, extra)
         return features.transform(titles, bodies)
     n_rows = len(titles)
-    titles, bodies = [clean(t) for t in titles], [clean(b) for b in bodies]
-    extra_t, extra_b = ([clean(t) for t in extra[0]], [clean(b) for b in extra[1]]) if extra else ([], [])
+    titles, bodies = features.clean(titles), features.clean(bodies)
+    extra_t, extra_b = (features.clean(extra[0]), features.clean(extra[1])) if extra else ([], [])
     ranges = [
         (2, MAX_WORD) if b.vectorizer.words else (b.vectorizer.n_min, b.vectorizer.n_max) for b in blocks
     ]

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "self_train": None,  # confidence above which unlabelled messages are pseudo-labelled
     "pseudo_weight": 0.5,
     "min_df": 1,
+    "strip_noise": True,  # see features.clean
 }
 
 
@@ -46,7 +47,7 @@ def build_features(params: dict[str, Any]) -> TextFeatures:
             Block("title", HashedTfidf(words=True), p["title_weight"] * p["word_weight"]),
             Block("body", HashedTfidf(words=True, min_df=p["min_df"]), p["word_weight"]),
         ]
-    return TextFeatures(blocks)
+    return TextFeatures(blocks, strip_noise=bool(p["strip_noise"]))
 
 
 # From this many training rows the sigmoid is fitted on 3 folds' out-of-fold margins, not 5: each

@@ -16,7 +16,13 @@ def classifier_retrain(actor_id: int | None = None) -> dict:
 
     corpus = training.corpus_from_cases()
     try:
-        meta = training.train_and_store(corpus, source="cases", activate=True)
+        meta = training.train_and_store(
+            corpus,
+            source="cases",
+            activate=True,
+            extra=training.unlabelled_from_cases(),
+            hints=training.hints_from_cases(corpus),
+        )
     except training.CorpusError as exc:
         log.warning("routing classifier retrain skipped: %s", exc)
         return {"ok": False, "error": str(exc), "n": len(corpus)}

@@ -1,6 +1,6 @@
 """Training: corpora from a CSV or the city's cases, cross-validated metrics, versioned model files.
 
-Nothing here touches the database except `corpus_from_cases()`, so the offline CLI (train and
+Nothing here touches the database except the `…_from_cases()` functions, so the offline CLI (train and
 evaluate on CSV files) runs with no database at all.
 """
 
@@ -107,6 +107,58 @@ def _rows(path: Path, needed: list[str]) -> Iterable[dict[str, Any]]:
         yield from reader
 
 
+# Names that stand for "the rest" in a category tree: they say nothing of what a message is about.
+_GENERIC_NAMES = {"其他", "其它", "其他类", "other", "others"}
+
+
+def hints_from_paths(paths: Iterable[Sequence[tuple[str, str]]], labels: Iterable[str]) -> Corpus:
+    """Short training texts from a category tree: what the city calls the kinds of matter each
+    label covers. A thousand messages never name most of a tree's 500 leaves (传销, 特种设备管理),
+    while the tree does; its names, as one-line texts, let the model meet those words once
+    (cross-validated on the Teddy Cup data: +0.005 to +0.009 macro-F1).
+
+    Each path runs from the root to a leaf as (key, name) pairs, where a key is what the labels
+    say (a code, or the name itself). The deepest category of the path that is a label gets one
+    text: the names below it, or its own name when it is the leaf. The label's own abstract name
+    ("商贸旅游") is not one of them (it cost macro-F1: messages don't write it), nor are generic
+    names ("其他"); a path with nothing left gives no text."""
+    wanted = set(labels)
+    hints = Corpus()
+    seen: set[tuple[str, str]] = set()
+    for path in paths:
+        found = [i for i, (key, _) in enumerate(path) if key in wanted]
+        if not found:
+            continue
+        at = found[-1]
+        below = path[at + 1 :] or path[at:]
+        names = [str(name).strip() for _, name in below if name]
+        names = [name for name in names if name and name.lower() not in _GENERIC_NAMES]
+        text, label = " ".join(names), path[at][0]
+        if text and (text, label) not in seen:
+            seen.add((text, label))
+            hints.add(text, text, label)
+    return hints
+
+
+def read_taxonomy(path: str | Path) -> list[list[tuple[str, str]]]:
+    """A category tree as a table (.csv or .xlsx): a header row, then one row per leaf with the
+    names from the top level down (as taxonomy.xlsx of the Teddy Cup data); keys are the names."""
+    paths = []
+    try:
+        for row in _rows(Path(path), []):
+            names = [_cell(v).strip() for v in row.values()]
+            names = [n for n in names if n]
+            if names:
+                paths.append([(n, n) for n in names])
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: cannot read it as a UTF-8 CSV ({exc})") from exc
+    except Exception as exc:  # openpyxl's many ways of saying "not a workbook"
+        raise CorpusError(f"{path}: cannot read it ({type(exc).__name__}: {exc})") from exc
+    if not paths:
+        raise CorpusError(f"{path}: no rows")
+    return paths
+
+
 def corpus_from_cases() -> Corpus:
     """The city's closed cases with their final category, plus dispatchers' corrections."""
     from shiyu.routing.selectors import training_rows
@@ -116,6 +168,19 @@ def corpus_from_cases() -> Corpus:
         if code:
             corpus.add(title, body, code)
     return corpus
+
+
+def hints_from_cases(corpus: Corpus) -> Corpus:
+    """Hints from the city's category tree for the labels (category codes) of the corpus."""
+    from shiyu.routing.selectors import category_paths
+
+    return hints_from_paths(category_paths(), corpus.labels)
+
+
+def unlabelled_from_cases() -> tuple[list[str], list[str]]:
+    from shiyu.routing.selectors import unlabelled_rows
+
+    return unlabelled_rows()
 
 
 def trainable(corpus: Corpus, min_per_class: int = MIN_PER_CLASS) -> tuple[Corpus, dict[str, int]]:
@@ -132,11 +197,22 @@ def trainable(corpus: Corpus, min_per_class: int = MIN_PER_CLASS) -> tuple[Corpu
 
 
 def _fit(
-    corpus: Corpus, params: dict[str, Any] | None, extra: tuple[Sequence[str], Sequence[str]] | None
+    corpus: Corpus,
+    params: dict[str, Any] | None,
+    extra: tuple[Sequence[str], Sequence[str]] | None,
+    hints: Corpus | None = None,
 ) -> RoutingModel:
-    smallest = min(Counter(corpus.labels).values())
-    return new_model(params, n_min_class=smallest, n_rows=len(corpus)).fit(
-        corpus.titles, corpus.bodies, corpus.labels, extra
+    """Fit on the corpus and the hints of its labels (the calibration folds are sized by the
+    corpus alone: hints are not examples of how residents write)."""
+    counts = Counter(corpus.labels)
+    rows = corpus
+    if hints:
+        usable = hints.subset(i for i, label in enumerate(hints.labels) if label in counts)
+        rows = Corpus(
+            corpus.titles + usable.titles, corpus.bodies + usable.bodies, corpus.labels + usable.labels
+        )
+    return new_model(params, n_min_class=min(counts.values()), n_rows=len(corpus)).fit(
+        rows.titles, rows.bodies, rows.labels, extra
     )
 
 
@@ -148,12 +224,14 @@ def cross_validate(
     repeats: int = 1,
     seed: int = 0,
     extra: tuple[Sequence[str], Sequence[str]] | None = None,
+    hints: Corpus | None = None,
     progress: Progress | None = None,
     offset: int = 0,
     total: int | None = None,
 ) -> dict[str, Any]:
     """Repeated stratified k-fold scores: mean and spread of macro-F1 and accuracy, mean per-class
-    F1, and the calibration of the out-of-fold probabilities."""
+    F1, and the calibration of the out-of-fold probabilities. Hints join every fold's training
+    rows, never its test rows."""
     from sklearn.model_selection import RepeatedStratifiedKFold
 
     smallest = min(Counter(corpus.labels).values())
@@ -166,7 +244,7 @@ def cross_validate(
     for step, (train_rows, test_rows) in enumerate(splitter.split(np.zeros(len(labels)), labels)):
         if progress:
             progress(offset + step, total, f"cross-validation {step + 1}/{folds * repeats}")
-        model = _fit(corpus.subset(train_rows), params, extra)
+        model = _fit(corpus.subset(train_rows), params, extra, hints)
         test = corpus.subset(test_rows)
         proba = model.predict_proba(test.titles, test.bodies)
         predicted = list(np.asarray(model.labels)[proba.argmax(axis=1)])
@@ -198,21 +276,29 @@ def train(
     cv_folds: int = 5,
     cv_repeats: int = 1,
     extra: tuple[Sequence[str], Sequence[str]] | None = None,
+    hints: Corpus | None = None,
     progress: Progress | None = None,
 ) -> tuple[RoutingModel, dict[str, Any]]:
     """Cross-validate (cv_folds=0 skips it), then fit on all rows. Returns the model and its
-    metadata (n, labels, dropped classes, cv metrics, training seconds)."""
+    metadata (n, labels, dropped classes, hints used, cv metrics, training seconds)."""
     corpus, dropped = trainable(corpus)
     steps = (cv_folds * cv_repeats if cv_folds else 0) + 1
     metrics: dict[str, Any] = {}
     if cv_folds:
         metrics = cross_validate(
-            corpus, params, folds=cv_folds, repeats=cv_repeats, extra=extra, progress=progress, total=steps
+            corpus,
+            params,
+            folds=cv_folds,
+            repeats=cv_repeats,
+            extra=extra,
+            hints=hints,
+            progress=progress,
+            total=steps,
         )
     if progress:
         progress(steps - 1, steps, "final model")
     started = time.perf_counter()
-    model = _fit(corpus, params, extra)
+    model = _fit(corpus, params, extra, hints)
     seconds = time.perf_counter() - started
     if progress:
         progress(steps, steps, "done")
@@ -221,6 +307,8 @@ def train(
         "n": len(corpus),
         "labels": {label: counts[label] for label in model.labels},
         "dropped_labels": dropped,
+        "hints": sum(1 for label in (hints.labels if hints else []) if label in counts),
+        "unlabelled": len(extra[0]) if extra else 0,
         "metrics": metrics,
         "params": {k: list(v) if isinstance(v, tuple) else v for k, v in model.params.items()},
         "fit_seconds": round(seconds, 2),
@@ -236,6 +324,7 @@ def train_and_store(
     activate: bool = True,
     cv_folds: int = 5,
     extra: tuple[Sequence[str], Sequence[str]] | None = None,
+    hints: Corpus | None = None,
     params: dict[str, Any] | None = None,
     progress: Progress | None = None,
     directory: Path | None = None,
@@ -243,6 +332,6 @@ def train_and_store(
     """Train, write a new version to the model directory, and (by default) make it active."""
     from django.utils import timezone
 
-    model, meta = train(corpus, params, cv_folds=cv_folds, extra=extra, progress=progress)
+    model, meta = train(corpus, params, cv_folds=cv_folds, extra=extra, hints=hints, progress=progress)
     meta = {**meta, "source": source, "trained_at": timezone.now().isoformat(timespec="seconds")}
     return storage.save_version(model, meta, directory=directory, activate=activate)

@@ -71,6 +71,26 @@ def test_clean_removes_board_padding_and_control_characters():
     assert features.clean(None) == ""
 
 
+def test_noise_that_says_where_is_left_out_only_when_asked():
+    text = "A3区Ｋ8县 某路 电话13812345678_x000D_ 路灯"
+    assert features.clean(text) == "a3区k8县 某路 电话13812345678_x000d_ 路灯"
+    assert features.clean(text, strip_noise=True) == "某路 电话 路灯"
+    # What only looks like it stays: short numbers, letters inside words, letter-coded things.
+    kept = "3号楼 wifi区 4s店 b超 2019年"
+    assert features.clean(kept, strip_noise=True) == kept
+
+
+def test_models_written_before_noise_stripping_keep_reading_texts_as_they_were_trained():
+    model, _ = training.train(make_corpus(6, seed=31), cv_folds=0)
+    assert model.features.strip_noise is True
+    state = model.features.__getstate__()
+    del state["strip_noise"]  # a file written before the flag
+    old = features.TextFeatures.__new__(features.TextFeatures)
+    old.__setstate__(state)
+    assert old.strip_noise is False
+    assert old.clean(["A3区路灯"]) == ["a3区路灯"] and model.features.clean(["A3区路灯"]) == ["路灯"]
+
+
 def test_hashed_tfidf_equals_scikit_learns_char_tfidf():
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -246,6 +266,64 @@ def test_self_training_uses_the_unlabelled_texts_it_is_sure_about():
     assert not np.allclose(weights(plain), weights(selftrained))  # more (pseudo-labelled) rows
     held_out = make_corpus(10, seed=23)
     assert evaluate(selftrained, held_out.titles, held_out.bodies, held_out.labels)["macro_f1"] >= 0.95
+
+
+def test_taxonomy_names_become_hints_of_their_label():
+    paths = [
+        [("商贸旅游", "商贸旅游"), ("市场监管", "市场监管"), ("传销", "传销")],
+        [("商贸旅游", "商贸旅游"), ("其他", "其他"), ("其他", "其他")],  # generic names: nothing
+        [("政法", "政法"), ("治安", "治安")],  # not a label: nothing
+        [("C01", "城乡建设"), ("C0101", "路灯")],  # the leaf is the label: its own name
+        [("商贸旅游", "商贸旅游"), ("市场监管", "市场监管"), ("传销", "传销")],  # once only
+    ]
+    hints = training.hints_from_paths(paths, ["商贸旅游", "C01", "C0101"])
+    assert list(zip(hints.titles, hints.bodies, hints.labels, strict=True)) == [
+        ("市场监管 传销", "市场监管 传销", "商贸旅游"),
+        ("路灯", "路灯", "C0101"),
+    ]
+
+
+def test_hints_teach_words_no_message_has_and_are_never_test_rows():
+    corpus = make_corpus(8, seed=41)
+    hints = training.hints_from_paths(
+        [[("C03", "环境"), ("x", "餐饮油污 熏人 恶臭")], [("C09", "其他类别"), ("y", "熏人")]], corpus.labels
+    )
+    assert hints.labels == ["C03"]  # C09 is no label of the corpus
+    plain, _ = training.train(corpus, cv_folds=0)
+    hinted, meta = training.train(corpus, cv_folds=3, hints=hints)
+    assert meta["hints"] == 1 and meta["n"] == len(corpus)
+    assert meta["metrics"]["macro_f1"] >= 0.95
+    text = ("家门口恶臭熏人", "楼下餐饮油污恶臭熏人")
+    assert hinted.top_k(*text)[0][0] == "C03"
+    assert dict(hinted.top_k(*text, 4))["C03"] > dict(plain.top_k(*text, 4))["C03"] + 0.2
+
+
+def test_read_taxonomy_from_csv_and_xlsx(tmp_path):
+    import openpyxl
+
+    rows = [
+        ["一级分类", "二级分类", "三级分类"],
+        ["商贸旅游", "市场监管", "传销"],
+        ["商贸旅游", "旅游管理", None],
+    ]
+    with open(tmp_path / "tree.csv", "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "tree.xlsx")
+    expected = [
+        [("商贸旅游", "商贸旅游"), ("市场监管", "市场监管"), ("传销", "传销")],
+        [("商贸旅游", "商贸旅游"), ("旅游管理", "旅游管理")],
+    ]
+    assert training.read_taxonomy(tmp_path / "tree.csv") == expected
+    assert training.read_taxonomy(tmp_path / "tree.xlsx") == expected
+    (tmp_path / "bad.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(training.CorpusError, match="bad.xlsx"):
+        training.read_taxonomy(tmp_path / "bad.xlsx")
+    (tmp_path / "empty.csv").write_text("一级分类\n", encoding="utf-8")
+    with pytest.raises(training.CorpusError, match="no rows"):
+        training.read_taxonomy(tmp_path / "empty.csv")
 
 
 def test_calibration_scores_are_right_on_a_known_case():

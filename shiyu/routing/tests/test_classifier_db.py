@@ -56,6 +56,9 @@ def test_train_on_closed_cases_writes_activates_and_serves_a_version(model_dir, 
     assert len(versions) == 1 and versions[0]["active"] and versions[0]["source"] == "cases"
     assert versions[0]["labels"] == {code: 6 for code in CODES.values()}
     assert versions[0]["metrics"]["folds"] == 3
+    # The city's category tree gives each (leaf) label its name as a hint; the open case counts in
+    # the idf weights only.
+    assert versions[0]["hints"] == 4 and versions[0]["unlabelled"] == 1
     top = runtime.suggest("晚上路灯全部不亮", "小区里的灯杆坏了，一片黑暗")
     assert top[0].label == "C010302" and len(top) == 3
     assert runtime.active_model_info()["version"] == versions[0]["version"]
@@ -119,6 +122,8 @@ def test_admin_models_page_retrain_and_activate(model_dir, closed_cases, django_
 
 def test_offline_cli_trains_and_evaluates_without_a_database(tmp_path):
     train_csv = write_csv(tmp_path / "train.csv", make_corpus(10, seed=11))
+    tree = tmp_path / "tree.csv"
+    tree.write_text("一级,二级\nC01,灯杆倒伏\nC02,广场舞\nC09,其他\n", encoding="utf-8")
     test_csv = write_csv(tmp_path / "test.csv", make_corpus(8, seed=12))
     model = tmp_path / "out" / "model.joblib"
     env = {
@@ -143,6 +148,8 @@ def test_offline_cli_trains_and_evaluates_without_a_database(tmp_path):
             str(model),
             "--cv",
             "2",
+            "--taxonomy",
+            str(tree),
         ],
         cwd=ROOT,
         env=env,
@@ -152,7 +159,9 @@ def test_offline_cli_trains_and_evaluates_without_a_database(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "40 rows, 4 categories" in done.stdout
-    assert model.is_file() and json.loads(model.with_suffix(".json").read_text())["n"] == 40
+    assert model.is_file()
+    meta = json.loads(model.with_suffix(".json").read_text())
+    assert meta["n"] == 40 and meta["hints"] == 2
     done = subprocess.run(
         [
             *shiyu,

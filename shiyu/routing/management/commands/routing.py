@@ -3,6 +3,7 @@
 Offline, on CSV files (no database is opened; used to evaluate against held-back data):
 
     shiyu routing train --csv PATH --text title,body --label label --out MODEL [--cv 5]
+                        [--unlabelled FILE ...] [--taxonomy FILE]
     shiyu routing evaluate --model MODEL --csv PATH --text title,body --label label
         -> one JSON line: {"macro_f1": …, "accuracy": …, "n": …, "per_class": {…}}
 
@@ -50,12 +51,19 @@ class Command(BaseCommand):
             default=[],
             metavar="FILE",
             help="unlabelled texts (.csv or .xlsx, repeatable): they count in the idf weights and, "
-            "with --self-train, are pseudo-labelled",
+            "with --self-train, are pseudo-labelled (on the city's cases: its open cases)",
         )
         p.add_argument(
             "--unlabelled-text",
             metavar="COLUMNS",
             help="text columns of the unlabelled files (default: as --text)",
+        )
+        p.add_argument(
+            "--taxonomy",
+            metavar="FILE",
+            help="with --csv: a category tree (.csv or .xlsx, one row per leaf, names from the top "
+            "level down) whose names join the training rows as short texts of their top label; "
+            "on the city's cases its own category tree is used",
         )
         p.add_argument(
             "--self-train",
@@ -156,8 +164,12 @@ class Command(BaseCommand):
                 if not options["out"]:
                     raise CommandError("--csv needs --out MODEL (the file to write)")
                 corpus = training.read_csv(options["csv"], text, options["label"])
+                hints = None
+                if options["taxonomy"]:
+                    tree = training.read_taxonomy(options["taxonomy"])
+                    hints = training.hints_from_paths(tree, corpus.labels)
                 model, meta = training.train(
-                    corpus, params, cv_folds=options["cv"], extra=extra, progress=progress
+                    corpus, params, cv_folds=options["cv"], extra=extra, hints=hints, progress=progress
                 )
                 out = Path(options["out"])
                 size = storage.dump_file(model, out)
@@ -180,7 +192,8 @@ class Command(BaseCommand):
                     source="cases",
                     activate=not options["no_activate"],
                     cv_folds=options["cv"],
-                    extra=extra,
+                    extra=extra if extra is not None else training.unlabelled_from_cases(),
+                    hints=training.hints_from_cases(corpus),
                     params=params,
                     progress=progress,
                 )
