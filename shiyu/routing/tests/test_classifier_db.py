@@ -122,7 +122,7 @@ def test_admin_models_page_retrain_and_activate(model_dir, closed_cases, django_
 
 def test_offline_cli_trains_and_evaluates_without_a_database(tmp_path):
     train_csv = write_csv(tmp_path / "train.csv", make_corpus(10, seed=11))
-    tree = tmp_path / "tree.csv"
+    tree = tmp_path / "taxonomy.csv"  # beside the CSV: taken by default (--taxonomy auto)
     tree.write_text("一级,二级\nC01,灯杆倒伏\nC02,广场舞\nC09,其他\n", encoding="utf-8")
     test_csv = write_csv(tmp_path / "test.csv", make_corpus(8, seed=12))
     model = tmp_path / "out" / "model.joblib"
@@ -148,8 +148,6 @@ def test_offline_cli_trains_and_evaluates_without_a_database(tmp_path):
             str(model),
             "--cv",
             "2",
-            "--taxonomy",
-            str(tree),
         ],
         cwd=ROOT,
         env=env,
@@ -158,7 +156,7 @@ def test_offline_cli_trains_and_evaluates_without_a_database(tmp_path):
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    assert "40 rows, 4 categories" in done.stdout
+    assert "40 rows, 4 categories, 2 hints from taxonomy.csv" in done.stdout
     assert model.is_file()
     meta = json.loads(model.with_suffix(".json").read_text())
     assert meta["n"] == 40 and meta["hints"] == 2
@@ -211,3 +209,15 @@ def test_offline_cli_trains_and_evaluates_without_a_database(tmp_path):
         timeout=600,
     )
     assert done.returncode == 1 and "no column 标题" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_cli_takes_the_category_tree_beside_the_csv_unless_told_otherwise(tmp_path):
+    from shiyu.routing.management.commands.routing import _taxonomy_file
+
+    data = tmp_path / "messages.csv"
+    assert _taxonomy_file("auto", data) is None
+    (tmp_path / "taxonomy.xlsx").write_bytes(b"")
+    assert _taxonomy_file("auto", data) == tmp_path / "taxonomy.xlsx"
+    assert _taxonomy_file("AUTO", data) == tmp_path / "taxonomy.xlsx"
+    assert _taxonomy_file("none", data) is None
+    assert _taxonomy_file("elsewhere/tree.csv", data) == Path("elsewhere/tree.csv")

@@ -3,7 +3,7 @@
 Offline, on CSV files (no database is opened; used to evaluate against held-back data):
 
     shiyu routing train --csv PATH --text title,body --label label --out MODEL [--cv 5]
-                        [--unlabelled FILE ...] [--taxonomy FILE]
+                        [--unlabelled FILE ...] [--taxonomy FILE|auto|none]
     shiyu routing evaluate --model MODEL --csv PATH --text title,body --label label
         -> one JSON line: {"macro_f1": …, "accuracy": …, "n": …, "per_class": {…}}
 
@@ -29,6 +29,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 def _columns(value: str) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def _taxonomy_file(value: str, csv_path: Path) -> Path | None:
+    """The category tree to take hints from: a named file, none, or (auto) the one exported with
+    the cases, beside the CSV, as a city's catalog travels with its cases."""
+    if value.lower() == "none":
+        return None
+    if value.lower() != "auto":
+        return Path(value)
+    for name in ("taxonomy.xlsx", "taxonomy.csv"):
+        if (csv_path.parent / name).is_file():
+            return csv_path.parent / name
+    return None
 
 
 class Command(BaseCommand):
@@ -61,9 +74,11 @@ class Command(BaseCommand):
         p.add_argument(
             "--taxonomy",
             metavar="FILE",
+            default="auto",
             help="with --csv: a category tree (.csv or .xlsx, one row per leaf, names from the top "
-            "level down) whose names join the training rows as short texts of their top label; "
-            "on the city's cases its own category tree is used",
+            "level down) whose names join the training rows as short texts of their label; 'auto' "
+            "(the default) takes taxonomy.xlsx or taxonomy.csv beside the CSV when there is one, "
+            "'none' takes none. On the city's cases its own category tree is used",
         )
         p.add_argument(
             "--self-train",
@@ -164,10 +179,9 @@ class Command(BaseCommand):
                 if not options["out"]:
                     raise CommandError("--csv needs --out MODEL (the file to write)")
                 corpus = training.read_csv(options["csv"], text, options["label"])
-                hints = None
-                if options["taxonomy"]:
-                    tree = training.read_taxonomy(options["taxonomy"])
-                    hints = training.hints_from_paths(tree, corpus.labels)
+                hints, tree_file = None, _taxonomy_file(options["taxonomy"], Path(options["csv"]))
+                if tree_file is not None:
+                    hints = training.hints_from_paths(training.read_taxonomy(tree_file), corpus.labels)
                 model, meta = training.train(
                     corpus, params, cv_folds=options["cv"], extra=extra, hints=hints, progress=progress
                 )
@@ -176,6 +190,7 @@ class Command(BaseCommand):
                 meta = {
                     **meta,
                     "source": f"csv:{Path(options['csv']).name}",
+                    "taxonomy": tree_file.name if tree_file is not None else None,
                     "version": out.stem,
                     "trained_at": timezone.now().isoformat(timespec="seconds"),
                     "format": storage.FORMAT,
@@ -202,6 +217,8 @@ class Command(BaseCommand):
                 bar.close()
         metrics = meta.get("metrics") or {}
         summary = f"model {meta['version']}: {meta['n']} rows, {len(meta['labels'])} categories"
+        if meta.get("hints"):
+            summary += f", {meta['hints']} hints from {meta.get('taxonomy') or 'the category tree'}"
         if metrics:
             summary += (
                 f", cross-validated macro-F1 {metrics['macro_f1']:.3f} ± {metrics['macro_f1_std']:.3f}, "
