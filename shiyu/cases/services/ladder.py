@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -224,9 +225,11 @@ def _insert_events(events: list[tuple[int, str, str, dict[str, Any]]], actor_id:
 
 def _event_json(data: dict[str, Any]) -> str:
     """json.dumps(data) for a ladder event's data, written out directly (json.dumps was a tenth of a
-    catch-up sweep). Every value is a fixed name, a stage ("reply@1764115200:esc1"), an ISO
-    instant or an int: nothing to escape. Anything else takes json.dumps."""
-    if data.keys() - _EVENT_KEYS or data.get("automatic") is not True:
+    catch-up sweep). The values are names, stages ("reply@1764115200:esc1"), ISO instants and an
+    int: written as they are when none holds what JSON escapes (json.dumps also writes non-ASCII
+    as \\u escapes, as Django does); anything else takes json.dumps."""
+    values = "".join(str(data.get(key, "")) for key in ("clock", "step", "stage", "due", "reason"))
+    if data.keys() - _EVENT_KEYS or data.get("automatic") is not True or _ESCAPED.search(values):
         return json.dumps(data)
     text = (f'{{"automatic": true, "clock": "{data["clock"]}", "step": "{data["step"]}", '
             f'"stage": "{data["stage"]}", "due": "{data["due"]}"')
@@ -237,6 +240,7 @@ def _event_json(data: dict[str, Any]) -> str:
     return text + "}"
 
 
+_ESCAPED = re.compile(r'["\\\x00-\x1f\x7f-\U0010ffff]')
 _EVENT_KEYS = frozenset(("automatic", "clock", "step", "stage", "due", "reason", "level"))
 
 

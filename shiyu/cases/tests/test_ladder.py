@@ -6,6 +6,7 @@ acknowledged Monday 2026-11-23 10:00 with a three-working-day reply limit, it is
 hours overdue: Friday, Monday, Tuesday, Wednesday 10:00.
 """
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -264,8 +265,6 @@ def test_the_event_data_is_stored_as_django_would_store_it(make):
 
 
 def test_event_json_matches_json_dumps():
-    import json
-
     samples = [
         {"automatic": True, "clock": "reply", "step": "overdue", "stage": "reply@1764122400:overdue",
          "due": "2026-11-26T10:00:00+08:00"},
@@ -273,9 +272,11 @@ def test_event_json_matches_json_dumps():
          "due": "2026-11-26T10:00:00.250000+08:00", "reason": "overdue", "level": 3},
         {"automatic": True, "clock": "ack", "step": "due_soon", "stage": "ack@1:due_soon", "due": "x",
          "extra": "引号\""},  # an unexpected key: json.dumps itself
+        # What JSON escapes, in the names an administrator gives steps: json.dumps itself.
+        {"automatic": True, "clock": "reply", "step": '督办 "一级"', "stage": "a\\b", "due": "d\n"},
     ]
     for data in samples:
-        assert ladder._event_json(data) == json.dumps(data)
+        assert ladder._event_json(data) == json.dumps(data) and json.loads(ladder._event_json(data)) == data
 
 
 def test_a_case_no_longer_due_when_its_batch_comes_is_left_alone(make, u, monkeypatch):
@@ -322,3 +323,4 @@ def test_staff_with_an_email_get_one_outbox_row_per_notice_and_a_rerun_adds_none
     with clock.frozen_at(at(11, 30, 11)):
         assert outbox_deliver(rows[0].pk) == "sent"
     assert [m.to for m in mailoutbox] == [["handler@example.org"]]
+
