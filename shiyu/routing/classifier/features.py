@@ -26,8 +26,10 @@ import jieba
 import numpy as np
 import scipy.sparse as sp
 
+from shiyu.routing.classifier.hashtable import HashTable
+
 if TYPE_CHECKING:
-    from shiyu.routing.classifier.index import FeatureIndex, HashTable
+    from shiyu.routing.classifier.index import FeatureIndex
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -240,8 +242,6 @@ class HashedTfidf:
         """The vocabulary column of each hash, -1 where it is not in the vocabulary."""
         table = self._table
         if table is None:
-            from shiyu.routing.classifier.index import HashTable
-
             table = self._table = HashTable(self.vocab)
         return table.lookup(hashes)
 
