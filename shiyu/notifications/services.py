@@ -9,9 +9,11 @@ after commit, one task per outbox row; a failed send is retried with exponential
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
-from typing import Any, NamedTuple
+from functools import partial
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,6 +26,8 @@ from shiyu.core import citysettings, clock, crypto, errors
 from shiyu.core.masking import mask_phone
 from shiyu.core.tasks import enqueue_on_commit
 from shiyu.notifications.models import Notification, Outbox
+
+_Row = TypeVar("_Row")
 
 log = logging.getLogger(__name__)
 
@@ -124,28 +128,24 @@ def _adapt(value: Any) -> Any:
 
 
 def _outbox_bulk(rows: list[tuple[str, int, str, str, str]], now: Any) -> None:
-    """Staff emails as (key, recipient, encrypted address, subject, encrypted body): _outbox's
-    work (skip known keys, insert, schedule the new rows) with one executemany per chunk instead of
-    bulk_create, whose field preparation would encrypt every value again."""
+    """Staff emails as (key, recipient, encrypted address, subject, encrypted body), inserted by
+    one executemany per chunk instead of bulk_create, whose field preparation would encrypt every
+    value again. The other columns take the model's defaults."""
     table = connection.ops.quote_name(Outbox._meta.db_table)
     key = connection.ops.quote_name("key")
     sql = (f"INSERT INTO {table} ({key}, channel, recipient_id, address, subject, body, status, "  # noqa: S608
            "attempts, next_attempt_at, last_error, created_at) "
            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING")
     at = _adapt(now)
-    new_ids: list[int] = []
-    for start in range(0, len(rows), 500):
-        chunk = rows[start:start + 500]
-        existing = set(Outbox.objects.filter(key__in=[r[0] for r in chunk]).values_list("key", flat=True))
-        fresh = [r for r in chunk if r[0] not in existing]
-        if not fresh:
-            continue
+    blank = Outbox()  # the model's defaults
+
+    def insert(fresh: list[tuple[str, int, str, str, str]]) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(sql, [(k, Outbox.Channel.EMAIL.value, uid, address, subject, body,
-                                      Outbox.Status.PENDING.value, 0, at, "", at)
+                                      blank.status, blank.attempts, at, blank.last_error, at)
                                      for k, uid, address, subject, body in fresh])
-        new_ids += Outbox.objects.filter(key__in=[r[0] for r in fresh]).values_list("pk", flat=True)
-    _schedule_delivery(new_ids)
+
+    _outbox_new(rows, itemgetter(0), insert)
 
 
 def notify_address(*, key: str, channel: str, address: str, subject: str, body: str) -> bool:
@@ -158,16 +158,22 @@ def notify_address(*, key: str, channel: str, address: str, subject: str, body: 
 
 
 def _outbox(rows: list[Outbox]) -> list[int]:
-    if not rows:
-        return []
+    return _outbox_new(rows, attrgetter("key"), partial(Outbox.objects.bulk_create, ignore_conflicts=True))
+
+
+def _outbox_new(
+    rows: Sequence[_Row], key: Callable[[_Row], str], insert: Callable[[list[_Row]], Any]
+) -> list[int]:
+    """Insert the rows whose key the outbox does not hold yet, 500 at a time, and schedule their
+    delivery: the ids of the new rows (a retried task or a repeated event sends nothing twice)."""
     new_ids: list[int] = []
     for start in range(0, len(rows), 500):
         chunk = rows[start:start + 500]
-        keys = [r.key for r in chunk]
-        existing = set(Outbox.objects.filter(key__in=keys).values_list("key", flat=True))
-        Outbox.objects.bulk_create([r for r in chunk if r.key not in existing], ignore_conflicts=True)
-        new_ids += Outbox.objects.filter(key__in=[k for k in keys if k not in existing]).values_list(
-            "pk", flat=True)
+        existing = set(Outbox.objects.filter(key__in=[key(r) for r in chunk]).values_list("key", flat=True))
+        fresh = [r for r in chunk if key(r) not in existing]
+        if fresh:
+            insert(fresh)
+            new_ids += Outbox.objects.filter(key__in=[key(r) for r in fresh]).values_list("pk", flat=True)
     _schedule_delivery(new_ids)
     return new_ids
 
