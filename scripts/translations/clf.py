@@ -12,10 +12,11 @@ T: dict[str, str] = {
     "Classifier": "分类模型",
     "Classifier models": "分类模型",
     "The classifier suggests a category for every new case. It learns from closed cases (the category "
-    "as finally confirmed) and from dispatchers' corrections. Figures are cross-validated on the "
-    "training cases.":
-        "分类模型为每件新诉求推荐分类。它从已办结工单（以最终确认的分类为准）和派单员的更正中学习。"
-        "各项指标为在训练工单上的交叉验证结果。",
+    "as finally confirmed), from dispatchers' corrections and from the names in the category tree; "
+    "open cases only tell it which words are common. Figures are cross-validated on the training "
+    "cases.":
+        "分类模型为每件新诉求推荐分类。它从已办结工单（以最终确认的分类为准）、派单员的更正和分类目录中的"
+        "名称中学习；未办结的工单只用来判断哪些词语常见。各项指标为在训练工单上的交叉验证结果。",
     "Active model: %(version)s, trained on %(n)s cases.": "当前模型：%(version)s，训练工单 %(n)s 件。",
     "No model is active: intake works without suggestions.":
         "当前没有启用的模型：受理照常进行，只是没有分类推荐。",
