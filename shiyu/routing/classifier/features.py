@@ -47,7 +47,7 @@ _NARROW = {chr(0x3000): " ", **{chr(code): chr(code - 0xFEE0) for code in range(
 # carriage return (_x000D_, left in exported cells), runs of five or more digits (phone numbers,
 # ids, dates) and letter-coded place names (a市, k8县, as anonymised exports write them). The place
 # codes are among the most frequent n-grams of a message, so the model learnt that a district
-# means a category (cross-validated: +0.002 to +0.004 macro-F1 with or without the rest).
+# means a category (cross-validated: +0.001 to +0.002 macro-F1).
 _NOISE = re.compile(r"_x000d_|\d{5,}|(?<![a-z])[a-z]\d{0,3}[省市区县州]")
 
 
