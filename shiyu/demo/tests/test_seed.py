@@ -15,6 +15,7 @@ from shiyu.cases.models import Case, CaseEvent
 from shiyu.demo import texts
 from shiyu.demo.seed import FINAL_STATE, LEAVES, Place, places_from, plan_cases
 from shiyu.geo.models import Area
+from shiyu.routing.classifier import storage
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2025, 6, 30, 12, 0, tzinfo=UTC)
@@ -80,10 +81,16 @@ def test_contacts_look_like_people():
 
 
 @pytest.mark.django_db
-def test_seed_demo_plays_every_case_through_the_services():
+def test_seed_demo_plays_every_case_through_the_services(tmp_path, settings):
+    settings.SHIYU_ROUTING_MODEL_DIR = str(tmp_path / "models")
     out = io.StringIO()
     call_command("seed_demo", cases=300, seed=11, days=60, quiet=True, stdout=out)
     assert "Seeded 300 cases" in out.getvalue()
+    # A routing classifier trained on the seeded closed cases is active from the start.
+    assert "Trained the routing classifier on" in out.getvalue()
+    active = storage.list_versions()[0]
+    assert active["active"] and active["source"] == "cases" and active["hints"] > 0
+    assert active["n"] >= 30 and len(active["labels"]) >= 5 and active["metrics"]["macro_f1"] > 0
     assert Case.objects.count() == 300
     counts = Counter(Case.objects.values_list("state", flat=True))
     assert set(counts) == ALL_STATES
@@ -121,6 +128,14 @@ def test_seed_demo_plays_every_case_through_the_services():
     call_command("seed_demo", cases=300, seed=11, if_empty=True, quiet=True, stdout=again)
     assert "left it as it is" in again.getvalue()
     assert Case.objects.count() == 300
+
+
+@pytest.mark.django_db
+def test_seed_demo_can_leave_the_classifier_out(tmp_path, settings):
+    settings.SHIYU_ROUTING_MODEL_DIR = str(tmp_path / "models")
+    out = io.StringIO()
+    call_command("seed_demo", cases=20, seed=3, quiet=True, no_model=True, stdout=out)
+    assert "routing classifier" not in out.getvalue() and storage.list_versions() == []
 
 
 @pytest.mark.django_db

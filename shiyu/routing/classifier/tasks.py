@@ -16,13 +16,7 @@ def classifier_retrain(actor_id: int | None = None) -> dict:
 
     corpus = training.corpus_from_cases()
     try:
-        meta = training.train_and_store(
-            corpus,
-            source="cases",
-            activate=True,
-            extra=training.unlabelled_from_cases(),
-            hints=training.hints_from_cases(corpus),
-        )
+        meta = training.train_on_cases(corpus, activate=True)
     except training.CorpusError as exc:
         log.warning("routing classifier retrain skipped: %s", exc)
         return {"ok": False, "error": str(exc), "n": len(corpus)}

@@ -170,17 +170,25 @@ def corpus_from_cases() -> Corpus:
     return corpus
 
 
-def hints_from_cases(corpus: Corpus) -> Corpus:
-    """Hints from the city's category tree for the labels (category codes) of the corpus."""
-    from shiyu.routing.selectors import category_paths
+def train_on_cases(
+    corpus: Corpus | None = None,
+    *,
+    extra: tuple[Sequence[str], Sequence[str]] | None = None,
+    **options: Any,
+) -> dict[str, Any]:
+    """The city's model: trained on its closed cases and corrections (or `corpus`), with the
+    names of its category tree as hints and its open cases in the idf weights (or `extra`),
+    stored as a new version (train_and_store's options). CorpusError when there is too little."""
+    from shiyu.routing.selectors import category_paths, unlabelled_rows
 
-    return hints_from_paths(category_paths(), corpus.labels)
-
-
-def unlabelled_from_cases() -> tuple[list[str], list[str]]:
-    from shiyu.routing.selectors import unlabelled_rows
-
-    return unlabelled_rows()
+    corpus = corpus_from_cases() if corpus is None else corpus
+    return train_and_store(
+        corpus,
+        source="cases",
+        extra=unlabelled_rows() if extra is None else extra,
+        hints=hints_from_paths(category_paths(), corpus.labels),
+        **options,
+    )
 
 
 def trainable(corpus: Corpus, min_per_class: int = MIN_PER_CLASS) -> tuple[Corpus, dict[str, int]]:

@@ -201,14 +201,10 @@ class Command(BaseCommand):
                     json.dumps(meta, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8"
                 )
             else:
-                corpus = training.corpus_from_cases()
-                meta = training.train_and_store(
-                    corpus,
-                    source="cases",
+                meta = training.train_on_cases(
                     activate=not options["no_activate"],
                     cv_folds=options["cv"],
-                    extra=extra if extra is not None else training.unlabelled_from_cases(),
-                    hints=training.hints_from_cases(corpus),
+                    extra=extra,
                     params=params,
                     progress=progress,
                 )
