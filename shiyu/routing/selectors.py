@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from shiyu.accounts.selectors import department_label, department_list_by_pks
-from shiyu.cases import presenters, taxonomy
+from shiyu.cases import presenters, taxonomy, workflow
 from shiyu.cases.geo_selectors import PUBLIC_EXCLUDED_KINDS, PUBLIC_EXCLUDED_STATES
 from shiyu.cases.models import Case
 from shiyu.cases.selectors import case_by_code, case_get_for_user, case_list_for_user
@@ -205,9 +205,11 @@ def category_paths() -> list[list[tuple[str, str]]]:
 
 
 def unlabelled_rows(limit: int = 10_000) -> tuple[list[str], list[str]]:
-    """(titles, bodies) of the latest cases that are not closed: texts of the same kind whose
-    category is not yet confirmed, counted in the classifier's idf weights only."""
-    open_cases = Case.objects.exclude(state="closed").order_by("-pk")[:limit]
+    """(titles, bodies) of the latest cases still being handled (replied ones included): texts of
+    the same kind whose category is not yet confirmed, counted in the classifier's idf weights
+    only. Rejected (spam, out of scope) and merged (a repeat) cases are left out."""
+    states = [str(state) for state in workflow.OPEN_STATES | {workflow.State.REPLIED}]
+    open_cases = Case.objects.filter(state__in=states).order_by("-pk")[:limit]
     titles, bodies = [], []
     for title, body in open_cases.values_list("title", "body").iterator(chunk_size=2000):
         titles.append(title or "")

@@ -1,7 +1,7 @@
 """Training: corpora from a CSV or the city's cases, cross-validated metrics, versioned model files.
 
-Nothing here touches the database except the `…_from_cases()` functions, so the offline CLI (train and
-evaluate on CSV files) runs with no database at all.
+Nothing here touches the database except `corpus_from_cases()` and `train_on_cases()`, so the
+offline CLI (train and evaluate on CSV files) runs with no database at all.
 """
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ def hints_from_paths(paths: Iterable[Sequence[tuple[str, str]]], labels: Iterabl
     say (a code, or the name itself). The deepest category of the path that is a label gets one
     text: the names below it, or its own name when it is the leaf. The label's own abstract name
     ("商贸旅游") is not one of them (it cost macro-F1: messages don't write it), nor are generic
-    names ("其他"); a path with nothing left gives no text."""
+    names ("其他"); a path with nothing left gives no text. Keys must tell categories apart: in a
+    tree keyed by names, a lower category named like another label would take its branch."""
     wanted = set(labels)
     hints = Corpus()
     seen: set[tuple[str, str]] = set()
@@ -142,14 +143,26 @@ def hints_from_paths(paths: Iterable[Sequence[tuple[str, str]]], labels: Iterabl
 
 def read_taxonomy(path: str | Path) -> list[list[tuple[str, str]]]:
     """A category tree as a table (.csv or .xlsx): a header row, then one row per leaf with the
-    names from the top level down (as taxonomy.xlsx of the Teddy Cup data); keys are the names."""
+    names from the top level down (as taxonomy.xlsx of the Teddy Cup data); keys are the names.
+    Cells are read by position: a header may be narrower than the rows, blank or repeated."""
+    path = Path(path)
     paths = []
     try:
-        for row in _rows(Path(path), []):
-            names = [_cell(v).strip() for v in row.values()]
-            names = [n for n in names if n]
-            if names:
-                paths.append([(n, n) for n in names])
+        if path.suffix.lower() == ".xlsx":
+            import openpyxl
+
+            rows: Iterable[Sequence[Any]] = openpyxl.load_workbook(path, read_only=True).active.iter_rows(
+                values_only=True
+            )
+        else:
+            csv.field_size_limit(min(sys.maxsize, 1 << 30))
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.reader(fh))
+        for number, row in enumerate(rows):
+            names = [_cell(value).strip() for value in row]
+            names = [name for name in names if name]
+            if number and names:
+                paths.append([(name, name) for name in names])
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(f"{path}: cannot read it as a UTF-8 CSV ({exc})") from exc
     except Exception as exc:  # openpyxl's many ways of saying "not a workbook"
@@ -182,11 +195,14 @@ def train_on_cases(
     from shiyu.routing.selectors import category_paths, unlabelled_rows
 
     corpus = corpus_from_cases() if corpus is None else corpus
+    # The labels that will be learnt: a leaf too rare to learn leaves its path's hint to the
+    # nearest ancestor that is learnt.
+    learnt = [label for label, n in Counter(corpus.labels).items() if n >= MIN_PER_CLASS]
     return train_and_store(
         corpus,
         source="cases",
         extra=unlabelled_rows() if extra is None else extra,
-        hints=hints_from_paths(category_paths(), corpus.labels),
+        hints=hints_from_paths(category_paths(), learnt),
         **options,
     )
 
@@ -210,8 +226,10 @@ def _fit(
     extra: tuple[Sequence[str], Sequence[str]] | None,
     hints: Corpus | None = None,
 ) -> RoutingModel:
-    """Fit on the corpus and the hints of its labels (the calibration folds are sized by the
-    corpus alone: hints are not examples of how residents write)."""
+    """Fit on the corpus and the hints of its labels. Hints are rows like the others for the SVM
+    and its calibration (their out-of-fold margins are a few hundred of the sigmoids' points),
+    but the calibration folds are sized by the corpus alone: hints are not examples of how
+    residents write."""
     counts = Counter(corpus.labels)
     rows = corpus
     if hints:

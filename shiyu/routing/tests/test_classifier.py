@@ -72,11 +72,11 @@ def test_clean_removes_board_padding_and_control_characters():
 
 
 def test_noise_that_says_where_is_left_out_only_when_asked():
-    text = "A3区Ｋ8县 某路 电话13812345678_x000D_ 路灯"
-    assert features.clean(text) == "a3区k8县 某路 电话13812345678_x000d_ 路灯"
+    text = "A3区Ｋ8县 某路 电话13812345678_x000D_ 路灯_x000A_"
+    assert features.clean(text) == "a3区k8县 某路 电话13812345678_x000d_ 路灯_x000a_"
     assert features.clean(text, strip_noise=True) == "某路 电话 路灯"
     # What only looks like it stays: short numbers, letters inside words, letter-coded things.
-    kept = "3号楼 wifi区 4s店 b超 2019年"
+    kept = "3号楼 wifi区 4s店 b超 2019年 a市场 b区域"
     assert features.clean(kept, strip_noise=True) == kept
 
 
@@ -298,6 +298,22 @@ def test_hints_teach_words_no_message_has_and_are_never_test_rows():
     assert dict(hinted.top_k(*text, 4))["C03"] > dict(plain.top_k(*text, 4))["C03"] + 0.2
 
 
+def test_cross_validation_scores_only_corpus_rows_and_every_one_once_a_repeat(monkeypatch):
+    corpus = make_corpus(6, seed=43)
+    hints = training.hints_from_paths([[("C01", "x"), ("y", "灯杆倒伏")], [("C02", "x"), ("y", "广场舞")]],
+                                      corpus.labels)
+    scored: list[str] = []
+    real = training.f1_scores
+
+    def spy(y_true, y_pred):
+        scored.extend(y_true)
+        return real(y_true, y_pred)
+
+    monkeypatch.setattr(training, "f1_scores", spy)
+    training.cross_validate(corpus, folds=3, repeats=2, hints=hints)
+    assert sorted(scored) == sorted(corpus.labels * 2)
+
+
 def test_read_taxonomy_from_csv_and_xlsx(tmp_path):
     import openpyxl
 
@@ -318,6 +334,11 @@ def test_read_taxonomy_from_csv_and_xlsx(tmp_path):
     ]
     assert training.read_taxonomy(tmp_path / "tree.csv") == expected
     assert training.read_taxonomy(tmp_path / "tree.xlsx") == expected
+    # Cells by position: a header narrower than the rows, or with blank cells, loses nothing.
+    leaves = "商贸旅游,市场监管,传销\n商贸旅游,旅游管理,\n"
+    for name, header in (("narrow.csv", "分类"), ("blank.csv", "分类,,")):
+        (tmp_path / name).write_text(f"{header}\n{leaves}", encoding="utf-8")
+        assert training.read_taxonomy(tmp_path / name) == expected
     (tmp_path / "bad.xlsx").write_bytes(b"not a workbook")
     with pytest.raises(training.CorpusError, match="bad.xlsx"):
         training.read_taxonomy(tmp_path / "bad.xlsx")

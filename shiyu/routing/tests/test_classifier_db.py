@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
@@ -221,3 +222,50 @@ def test_the_cli_takes_the_category_tree_beside_the_csv_unless_told_otherwise(tm
     assert _taxonomy_file("AUTO", data) == tmp_path / "taxonomy.xlsx"
     assert _taxonomy_file("none", data) is None
     assert _taxonomy_file("elsewhere/tree.csv", data) == Path("elsewhere/tree.csv")
+
+
+@pytest.mark.django_db
+def test_category_paths_follow_the_active_tree(city):
+    from shiyu.cases import taxonomy
+    from shiyu.cases.models import Category
+    from shiyu.routing.selectors import category_paths
+
+    paths = {tuple(code for code, _ in path): [name for _, name in path] for path in category_paths()}
+    assert paths[("C01", "C0103", "C010302")] == ["城乡建设", "市政设施", "路灯不亮"]
+    assert not any(path[-1] in ("C01", "C0103") for path in paths)  # parents are no leaves
+    # An inactive leaf is no path; a parent left with no active child is a leaf itself.
+    Category.objects.filter(code="C010302").update(is_active=False)
+    taxonomy.categories.invalidate()
+    paths = {tuple(code for code, _ in path) for path in category_paths()}
+    assert ("C01", "C0103", "C010302") not in paths and ("C01", "C0103", "C010301") in paths
+    Category.objects.filter(code="C010301").update(is_active=False)
+    taxonomy.categories.invalidate()
+    assert ("C01", "C0103") in {tuple(code for code, _ in path) for path in category_paths()}
+    taxonomy.categories.invalidate()
+
+
+@pytest.mark.django_db
+def test_unlabelled_texts_are_cases_still_being_handled(submit_case):
+    from shiyu.routing.selectors import unlabelled_rows
+
+    states = ["submitted", "in_progress", "replied", "closed", "rejected", "merged"]
+    for state in states:
+        Case.objects.filter(pk=submit_case(title=f"标题{state}", body=f"内容{state}").pk).update(state=state)
+    titles, bodies = unlabelled_rows()
+    assert sorted(titles) == ["标题in_progress", "标题replied", "标题submitted"]
+    assert sorted(bodies) == ["内容in_progress", "内容replied", "内容submitted"]
+    assert len(unlabelled_rows(limit=2)[0]) == 2
+
+
+def test_an_unreadable_tree_beside_the_csv_is_left_out_with_a_warning(tmp_path, capsys):
+    train_csv = write_csv(tmp_path / "train.csv", make_corpus(5, seed=13))
+    (tmp_path / "taxonomy.csv").write_text("只有表头\n", encoding="utf-8")
+    call_command("routing", "train", "--csv", str(train_csv), "--out", str(tmp_path / "m.joblib"),
+                 "--cv", "0", "--quiet")
+    captured = capsys.readouterr()
+    assert "taxonomy left out" in captured.err and "no rows" in captured.err
+    assert "20 rows, 4 categories" in captured.out and "hints" not in captured.out
+    # Named on the command line, the same file is an error.
+    with pytest.raises(CommandError, match="no rows"):
+        call_command("routing", "train", "--csv", str(train_csv), "--out", str(tmp_path / "n.joblib"),
+                     "--cv", "0", "--quiet", "--taxonomy", str(tmp_path / "taxonomy.csv"))

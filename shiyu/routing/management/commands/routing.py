@@ -171,8 +171,8 @@ class Command(BaseCommand):
                 unl.bodies += more.bodies
             extra = (unl.titles, unl.bodies)
         params = {"self_train": options["self_train"]} if options["self_train"] else None
-        if params and extra is None:
-            raise CommandError("--self-train needs --unlabelled FILE")
+        if params and extra is None and options["csv"]:
+            raise CommandError("--self-train with --csv needs --unlabelled FILE")
         bar, progress = self._progress(options["quiet"])
         try:
             if options["csv"]:
@@ -181,7 +181,14 @@ class Command(BaseCommand):
                 corpus = training.read_csv(options["csv"], text, options["label"])
                 hints, tree_file = None, _taxonomy_file(options["taxonomy"], Path(options["csv"]))
                 if tree_file is not None:
-                    hints = training.hints_from_paths(training.read_taxonomy(tree_file), corpus.labels)
+                    try:
+                        hints = training.hints_from_paths(training.read_taxonomy(tree_file), corpus.labels)
+                    except training.CorpusError as exc:
+                        if options["taxonomy"].lower() != "auto":
+                            raise
+                        # A file found beside the data, not asked for: say so and go on without it.
+                        self.stderr.write(f"taxonomy left out: {exc}")
+                        tree_file = None
                 model, meta = training.train(
                     corpus, params, cv_folds=options["cv"], extra=extra, hints=hints, progress=progress
                 )
@@ -213,7 +220,7 @@ class Command(BaseCommand):
                 bar.close()
         metrics = meta.get("metrics") or {}
         summary = f"model {meta['version']}: {meta['n']} rows, {len(meta['labels'])} categories"
-        if meta.get("hints"):
+        if meta.get("hints") or meta.get("taxonomy"):
             summary += f", {meta['hints']} hints from {meta.get('taxonomy') or 'the category tree'}"
         if metrics:
             summary += (
