@@ -22,8 +22,9 @@ WEAK = ("苑", "城", "园", "湾", "村", "镇", "乡", "路", "郡", "桥")
 _SUFFIX = "|".join(sorted(STRONG + WEAK, key=len, reverse=True))
 _STRONG = "|".join(sorted(STRONG, key=len, reverse=True))
 _CH = f"[{_CJK}A-Za-z0-9]"
-# A district of the anonymised data (A市, A3区, A7县, 西地省) or of a real city (雨花区).
-DISTRICT = re.compile(rf"(?:[A-Z]\d*[市区县])|(?:[{_CJK}]{{2,3}}(?:省|市|县))")
+# A district of the anonymised data (A市, A3区, A7县, 西地省) or of a real city (雨花区); not the
+# 市 of 市场 or 市民 (泉星生鲜市场 is a market, not the city 星生鲜市 and a 场).
+DISTRICT = re.compile(rf"(?:[A-Z]\d*[市区县])|(?:[{_CJK}]{{2,3}}(?:省|市(?![场民])|县))")
 _BOUNDARY_WORDS = (
     "关于|反映|投诉|举报|咨询|请问|建议|希望|要求|强烈|恳请|请求|紧急|我是|我们|本人|位于|地处|坐落|"
     "座落|居住|住在|现在|目前|对于|针对|导致|造成|附近|周边|旁边|门口|周围|一带|存在|出现|没有|"

@@ -253,6 +253,8 @@ def test_places():
     for text in ("翠湖苑小区有3盏路灯坏了", "这条路太堵", "这座桥", "三所学校"):  # counts, not names
         assert places(text) in ([], ["翠湖苑小区"]), text
     assert places("咨询社保卡补办流程") == []
+    # The 市 of 市场 is no city: the market is the place, after the street office.
+    assert places("A7县泉塘街道泉星生鲜市场装修工程没有公开招标") == ["泉塘街道", "泉星生鲜市场"]
 
 
 def test_time_cells():
