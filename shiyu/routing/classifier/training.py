@@ -10,7 +10,8 @@ import csv
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def read_csv(
     if not text:
         raise CorpusError("no text columns given")
     corpus = Corpus()
-    try:
+    with _reading(path):
         for row in _rows(Path(path), [*text, *([label] if label else [])]):
             value = _cell(row.get(label)).strip() if label else ""
             if label and not value:
@@ -71,40 +72,48 @@ def read_csv(
             parts = [_cell(row.get(c)) for c in text]
             title, body = (parts[0], "\n".join(parts[1:])) if len(parts) > 1 else ("", parts[0])
             corpus.add(title, body, value)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path}: cannot read it as a UTF-8 CSV ({exc})") from exc
+    return corpus
+
+
+@contextmanager
+def _reading(path: str | Path) -> Iterator[None]:
+    """A file that cannot be read as a table becomes a CorpusError naming it."""
+    try:
+        yield
     except CorpusError:
         raise
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(f"{path}: cannot read it as a UTF-8 CSV ({exc})") from exc
     except Exception as exc:  # openpyxl's many ways of saying "not a workbook"
         raise CorpusError(f"{path}: cannot read it ({type(exc).__name__}: {exc})") from exc
-    return corpus
 
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _rows(path: Path, needed: list[str]) -> Iterable[dict[str, Any]]:
-    def check(columns: list[str]) -> None:
-        missing = [c for c in needed if c not in columns]
-        if missing:
-            raise CorpusError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(columns)})")
-
+def _table(path: Path) -> Iterator[Sequence[Any]]:
+    """The rows of a UTF-8 CSV or (by its extension) an .xlsx sheet, header first, cells by position."""
     if path.suffix.lower() == ".xlsx":
         import openpyxl
 
-        sheet = openpyxl.load_workbook(path, read_only=True).active
-        rows = sheet.iter_rows(values_only=True)
-        header = [_cell(c).strip() for c in next(rows, ())]
-        check(header)
-        for values in rows:
-            yield dict(zip(header, values, strict=False))
+        yield from openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True)
         return
     csv.field_size_limit(min(sys.maxsize, 1 << 30))
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        check(list(reader.fieldnames or []))
-        yield from reader
+        yield from csv.reader(fh)
+
+
+def _rows(path: Path, needed: list[str]) -> Iterable[dict[str, Any]]:
+    """The rows after the header as {column: cell}; CorpusError when a needed column is missing."""
+    rows = _table(path)
+    header = [_cell(c).strip() for c in next(rows, ())]
+    missing = [c for c in needed if c not in header]
+    if missing:
+        raise CorpusError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(header)})")
+    for values in rows:
+        if values:  # a blank line of a CSV
+            yield dict(zip(header, values, strict=False))
 
 
 # Names that stand for "the rest" in a category tree: they say nothing of what a message is about.
@@ -145,28 +154,12 @@ def read_taxonomy(path: str | Path) -> list[list[tuple[str, str]]]:
     """A category tree as a table (.csv or .xlsx): a header row, then one row per leaf with the
     names from the top level down (as taxonomy.xlsx of the Teddy Cup data); keys are the names.
     Cells are read by position: a header may be narrower than the rows, blank or repeated."""
-    path = Path(path)
     paths = []
-    try:
-        if path.suffix.lower() == ".xlsx":
-            import openpyxl
-
-            rows: Iterable[Sequence[Any]] = openpyxl.load_workbook(path, read_only=True).active.iter_rows(
-                values_only=True
-            )
-        else:
-            csv.field_size_limit(min(sys.maxsize, 1 << 30))
-            with open(path, encoding="utf-8-sig", newline="") as fh:
-                rows = list(csv.reader(fh))
-        for number, row in enumerate(rows):
-            names = [_cell(value).strip() for value in row]
-            names = [name for name in names if name]
+    with _reading(path):
+        for number, row in enumerate(_table(Path(path))):
+            names = [name for name in (_cell(value).strip() for value in row) if name]
             if number and names:
                 paths.append([(name, name) for name in names])
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CorpusError(f"{path}: cannot read it as a UTF-8 CSV ({exc})") from exc
-    except Exception as exc:  # openpyxl's many ways of saying "not a workbook"
-        raise CorpusError(f"{path}: cannot read it ({type(exc).__name__}: {exc})") from exc
     if not paths:
         raise CorpusError(f"{path}: no rows")
     return paths
