@@ -190,7 +190,7 @@ def train_on_cases(
     corpus = corpus_from_cases() if corpus is None else corpus
     # The labels that will be learnt: a leaf too rare to learn leaves its path's hint to the
     # nearest ancestor that is learnt.
-    learnt = [label for label, n in Counter(corpus.labels).items() if n >= MIN_PER_CLASS]
+    learnt = set(trainable(corpus)[0].labels)
     return train_and_store(
         corpus,
         source="cases",
