@@ -49,14 +49,8 @@ def rss_mb() -> float:
 
 
 def read_unlabelled(folder: Path) -> tuple[list[str], list[str]]:
-    titles: list[str] = []
-    bodies: list[str] = []
-    for name in ("messages_with_votes.xlsx", "messages_with_replies.xlsx"):
-        if (folder / name).exists():
-            more = training.read_csv(folder / name, ["留言主题", "留言详情"], None)
-            titles += more.titles
-            bodies += more.bodies
-    return titles, bodies
+    files = [folder / name for name in ("messages_with_votes.xlsx", "messages_with_replies.xlsx")]
+    return training.read_texts([f for f in files if f.exists()], ["留言主题", "留言详情"])
 
 
 def perturbed(corpus: training.Corpus, size: int, seed: int = 0) -> training.Corpus:

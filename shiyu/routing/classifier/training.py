@@ -75,6 +75,17 @@ def read_csv(
     return corpus
 
 
+def read_texts(paths: Iterable[str | Path], text: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(titles, bodies) of the rows of several files, labelled or not (unlabelled texts)."""
+    titles: list[str] = []
+    bodies: list[str] = []
+    for path in paths:
+        more = read_csv(path, text, None)
+        titles += more.titles
+        bodies += more.bodies
+    return titles, bodies
+
+
 @contextmanager
 def _reading(path: str | Path) -> Iterator[None]:
     """A file that cannot be read as a table becomes a CorpusError naming it."""

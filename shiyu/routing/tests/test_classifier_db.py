@@ -269,3 +269,13 @@ def test_an_unreadable_tree_beside_the_csv_is_left_out_with_a_warning(tmp_path, 
     with pytest.raises(CommandError, match="no rows"):
         call_command("routing", "train", "--csv", str(train_csv), "--out", str(tmp_path / "n.joblib"),
                      "--cv", "0", "--quiet", "--taxonomy", str(tmp_path / "taxonomy.csv"))
+
+
+def test_the_cli_counts_unlabelled_files_in_the_idf(tmp_path, capsys):
+    train_csv = write_csv(tmp_path / "train.csv", make_corpus(5, seed=14))
+    first = write_csv(tmp_path / "u1.csv", make_corpus(2, seed=15))
+    second = write_csv(tmp_path / "u2.csv", make_corpus(3, seed=16))
+    out = tmp_path / "m.joblib"
+    call_command("routing", "train", "--csv", str(train_csv), "--out", str(out), "--cv", "0", "--quiet",
+                 "--unlabelled", str(first), "--unlabelled", str(second))
+    assert json.loads(out.with_suffix(".json").read_text())["unlabelled"] == 8 + 12

@@ -164,12 +164,8 @@ class Command(BaseCommand):
         text = _columns(options["text"])
         extra = None
         if options["unlabelled"]:
-            unl = training.Corpus()
-            for path in options["unlabelled"]:
-                more = training.read_csv(path, _columns(options["unlabelled_text"] or options["text"]), None)
-                unl.titles += more.titles
-                unl.bodies += more.bodies
-            extra = (unl.titles, unl.bodies)
+            columns = _columns(options["unlabelled_text"] or options["text"])
+            extra = training.read_texts(options["unlabelled"], columns)
         params = {"self_train": options["self_train"]} if options["self_train"] else None
         if params and extra is None and options["csv"]:
             raise CommandError("--self-train with --csv needs --unlabelled FILE")
