@@ -58,6 +58,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shiyu.cases import deadlines
 from shiyu.cases.workflow import OPEN_STATES
 from shiyu.core import workcal
 
@@ -183,16 +184,12 @@ def contributions(case: Mapping[str, Any], ratings: Iterable[tuple[datetime, str
 
 def overdue_at(case: Mapping[str, Any]) -> datetime | None:
     """The instant after which an open case counts as overdue (cases.selectors.overdue_q holds
-    exactly when `overdue_at < now`), None while it cannot be (paused, or no running deadline).
-    The acknowledgement deadline runs while dispatched and unacknowledged, the reply deadline
-    while dispatched or in progress."""
+    exactly when `overdue_at < now`), None while it cannot be (paused, or no running deadline):
+    the earliest deadline running in its state (cases.deadlines.current)."""
     if case["paused_at"] is not None or case["state"] not in RUNNING:
         return None
-    dues = [case["reply_due_at"]]
-    if case["state"] == "dispatched" and case["acknowledged_at"] is None:
-        dues.append(case["ack_due_at"])
-    known = [d for d in dues if d is not None]
-    return min(known) if known else None
+    found = deadlines.current(case)
+    return found[1] if found else None
 
 
 def _rate(numerator: float, denominator: float) -> float | None:
