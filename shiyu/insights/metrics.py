@@ -192,6 +192,16 @@ def overdue_at(case: Mapping[str, Any]) -> datetime | None:
     return found[1] if found else None
 
 
+# An open case's row in insights.OpenCase (after its case_id), as open_row gives it.
+OPEN_FIELDS = ("area_id", "category_id", "department_id", "kind", "channel", "overdue_at")
+
+
+def open_row(case: Mapping[str, Any]) -> tuple:
+    """The OpenCase values of an open case row, in OPEN_FIELDS order (0 for no area, category or unit)."""
+    return (case["area_id"] or 0, case["category_id"] or 0, case["lead_department_id"] or 0, case["kind"],
+            case["channel"], overdue_at(case))
+
+
 def _rate(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 

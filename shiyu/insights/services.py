@@ -53,24 +53,16 @@ def _case_rows(ids: list[int]) -> tuple[dict[int, dict[str, Any]], dict[int, lis
     return rows, ratings
 
 
-def _open_row(row: dict[str, Any]) -> tuple:
-    return (row["area_id"] or 0, row["category_id"] or 0, row["lead_department_id"] or 0, row["kind"],
-            row["channel"], metrics.overdue_at(row))
-
-
-OPEN_FIELDS = ("area_id", "category_id", "department_id", "kind", "channel", "overdue_at")
-
-
 def _sync_open(ids: list[int], rows: dict[int, dict[str, Any]]) -> None:
     """Make the cases' OpenCase rows match their case rows: written only where they differ (most
     events move a case between open states without changing its row here)."""
-    wanted = {pk: _open_row(row) for pk, row in rows.items() if row["state"] in metrics.OPEN}
+    wanted = {pk: metrics.open_row(row) for pk, row in rows.items() if row["state"] in metrics.OPEN}
     have = {r[0]: r[1:] for r in
-            OpenCase.objects.filter(case_id__in=ids).values_list("case_id", *OPEN_FIELDS)}
+            OpenCase.objects.filter(case_id__in=ids).values_list("case_id", *metrics.OPEN_FIELDS)}
     stale = [pk for pk, values in have.items() if wanted.get(pk) != values]
     if stale:
         OpenCase.objects.filter(case_id__in=stale).delete()
-    fresh = [OpenCase(case_id=pk, **dict(zip(OPEN_FIELDS, values, strict=True)))
+    fresh = [OpenCase(case_id=pk, **dict(zip(metrics.OPEN_FIELDS, values, strict=True)))
              for pk, values in wanted.items() if have.get(pk) != values]
     if fresh:
         OpenCase.objects.bulk_create(fresh, batch_size=1000)

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from shiyu.insights.metrics import OPEN, overdue_at
+from shiyu.insights.metrics import OPEN, OPEN_FIELDS, open_row
 
 FIELDS = ("id", "area_id", "category_id", "lead_department_id", "kind", "channel", "state", "paused_at",
           "reply_due_at", "acknowledged_at", "ack_due_at")
@@ -15,9 +15,7 @@ def fill(apps, schema_editor):
     OpenCase = apps.get_model("insights", "OpenCase")
     batch = []
     for row in Case.objects.filter(state__in=sorted(OPEN)).values(*FIELDS).iterator(chunk_size=2000):
-        batch.append(OpenCase(case_id=row["id"], area_id=row["area_id"] or 0, category_id=row["category_id"] or 0,
-                              department_id=row["lead_department_id"] or 0, kind=row["kind"],
-                              channel=row["channel"], overdue_at=overdue_at(row)))
+        batch.append(OpenCase(case_id=row["id"], **dict(zip(OPEN_FIELDS, open_row(row), strict=True))))
         if len(batch) >= 2000:
             OpenCase.objects.bulk_create(batch)
             batch = []
