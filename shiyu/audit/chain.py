@@ -11,6 +11,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from shiyu.core import clock
+
 GENESIS = "0" * 64
 
 
@@ -34,12 +36,6 @@ def hash_of(row: Any, *, seq: int, prev_hash: str) -> str:
 
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
-
-
-def _utc(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)  # SQLite stores UTC, naive
 
 
 def seal_pending(event_model: Any, head_model: Any, *, batch: int = 2000) -> int:
@@ -91,7 +87,7 @@ def seal_pending(event_model: Any, head_model: Any, *, batch: int = 2000) -> int
                 seq += 1
                 digest = row_hash(seq=seq, prev_hash=prev, id=row_id, actor_id=actor_id, verb=verb,
                                   object_type=object_type, object_id=object_id, data=_json(data),
-                                  created_at=_utc(created_at))
+                                  created_at=clock.as_utc(created_at))
                 params.append((seq, prev, digest, row_id))
                 prev = digest
             cursor.executemany(update, params)

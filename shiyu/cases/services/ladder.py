@@ -130,15 +130,6 @@ def _due_ids(now: datetime) -> list[int]:
         return sorted(pk for (pk,) in cursor.fetchall())
 
 
-def _parse_instant(value: Any) -> Any:
-    # SQLite hands back a naive datetime in UTC (or, for an untyped column, its text form);
-    # PostgreSQL an aware datetime.
-    if value is None:
-        return None
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _select(column: str) -> str:
     name = connection.ops.quote_name(column)
     if column in PRESENCE:
@@ -169,7 +160,7 @@ def _due_rows(ids: list[int], now: datetime) -> list[dict[str, Any]]:
         for name in INSTANTS:
             value = row[name]
             if value is not None and (type(value) is not datetime or value.tzinfo is None):
-                row[name] = _parse_instant(value)
+                row[name] = clock.as_utc(value)
     rows.sort(key=lambda r: r["id"])
     return rows
 
