@@ -23,6 +23,7 @@ sweep reads only the cases whose time has come.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -209,16 +210,11 @@ def step_names(clock_name: str, cap: int) -> list[str]:
     return list(_step_names(clock_name, cap))
 
 
-_NAMES: dict[tuple[str, int], tuple[str, ...]] = {}
-
-
+@functools.cache
 def _step_names(clock_name: str, cap: int) -> tuple[str, ...]:
     # Asked once per case by the sweep: a handful of distinct answers, built once.
-    key = (clock_name, cap)
-    if key not in _NAMES:
-        _NAMES[key] = ("due_soon", "overdue") + (
-            tuple(f"esc{n}" for n in range(1, cap + 1)) if clock_name == "reply" else ())
-    return _NAMES[key]
+    levels = tuple(f"esc{n}" for n in range(1, cap + 1)) if clock_name == "reply" else ()
+    return ("due_soon", "overdue", *levels)
 
 
 @dataclass(frozen=True)
