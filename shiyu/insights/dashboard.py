@@ -19,6 +19,7 @@ from shiyu.insights.selectors import (
     point_figures,
     rollup_rows,
     scoped_filter,
+    unit_grant_paths,
     with_node,
 )
 
@@ -128,8 +129,7 @@ def dashboard_data(*, actor: Any, f: MetricFilter, rank_by: str = "on_time_compl
 def _my_units(actor: Any, f: MetricFilter) -> list[dict]:
     """A member of several units sees one at a time (scoped_filter opens on the first): these are
     the links to the others, with the same period."""
-    paths = sorted({g.department_path for g in policies.grants(actor)
-                    if g.scope == "department" and g.department_path})
+    paths = sorted(set(unit_grant_paths(actor)))
     if len(paths) < 2:
         return []
     units = Department.objects.filter(path__in=paths).order_by("path")

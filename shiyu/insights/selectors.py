@@ -143,6 +143,12 @@ def metrics_compute(*, f: MetricFilter) -> dict[str, float | int | None]:
 
 # --- scope -----------------------------------------------------------------------------------
 
+def unit_grant_paths(actor: Any) -> list[str]:
+    """The unit paths of the actor's unit grants, in grant order: what scoped_filter opens on."""
+    return [grant.department_path for grant in policies.grants(actor)
+            if grant.scope == "department" and grant.department_path]
+
+
 def scoped_filter(*, actor: Any, f: MetricFilter) -> MetricFilter:
     """The filter narrowed to what the actor may see. Residents and strangers, and a filter naming
     an area or unit outside the actor's scope, get NotFound (as any other scope miss).
@@ -153,7 +159,7 @@ def scoped_filter(*, actor: Any, f: MetricFilter) -> MetricFilter:
     if actor is not None and getattr(actor, "is_system", False):
         return f
     area_grants = [g for g in policies.grants(actor) if g.scope == "area"]
-    unit_grants = [g for g in policies.grants(actor) if g.scope == "department" and g.department_path]
+    unit_paths = unit_grant_paths(actor)
     if area_grants:
         if any(g.area_path is None for g in area_grants):
             return f
@@ -165,8 +171,8 @@ def scoped_filter(*, actor: Any, f: MetricFilter) -> MetricFilter:
         if any(wanted.startswith(p) for p in paths):
             return f
         raise errors.NotFound()
-    if unit_grants:
-        paths = [g.department_path for g in unit_grants if g.department_path]
+    if unit_paths:
+        paths = unit_paths
         if f.department_id is None:
             own = paths[0]
             return replace(f, department_id=_ancestor_at(own, _depth(own)))
