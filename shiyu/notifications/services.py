@@ -90,7 +90,7 @@ def notify_users(*, user_ids: Iterable[int], message: Message, email: bool = Tru
 def notify_users_bulk(items: list[tuple[list[int], Message]], *, email: bool = True) -> None:
     """Many notices at once (a sweep's batch): one insert for the inbox, one for the outbox."""
     now = clock.now()
-    created = _adapt(now)
+    created = clock.to_db()(now)
     inbox = [(uid, m.key, m.kind, m.title[:200], m.body, m.link, created)
              for who, m in items for uid in sorted(set(who))]
     if not inbox:
@@ -123,10 +123,6 @@ def notify_users_bulk(items: list[tuple[list[int], Message]], *, email: bool = T
             _outbox_bulk(rows, now)
 
 
-def _adapt(value: Any) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
 def _outbox_bulk(rows: list[tuple[str, int, str, str, str]], now: Any) -> None:
     """Staff emails as (key, recipient, encrypted address, subject, encrypted body), inserted by
     one executemany per chunk instead of bulk_create, whose field preparation would encrypt every
@@ -136,7 +132,7 @@ def _outbox_bulk(rows: list[tuple[str, int, str, str, str]], now: Any) -> None:
     sql = (f"INSERT INTO {table} ({key}, channel, recipient_id, address, subject, body, status, "  # noqa: S608
            "attempts, next_attempt_at, last_error, created_at) "
            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING")
-    at = _adapt(now)
+    at = clock.to_db()(now)
     blank = Outbox()  # the model's defaults
 
     def insert(fresh: list[tuple[str, int, str, str, str]]) -> None:

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -126,7 +126,7 @@ def _due_ids(now: datetime) -> list[int]:
     flushed them all)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id FROM {_table(Case)} WHERE next_check_at <= %s",  # noqa: S608
-                       [_adapt(now)])
+                       [clock.to_db()(now)])
         return sorted(pk for (pk,) in cursor.fetchall())
 
 
@@ -153,7 +153,7 @@ def _due_rows(ids: list[int], now: datetime) -> list[dict[str, Any]]:
     if connection.features.has_select_for_update_skip_locked:
         sql += " FOR UPDATE SKIP LOCKED"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, _adapt(now)])
+        cursor.execute(sql, [*ids, clock.to_db()(now)])
         raw = cursor.fetchall()
     rows = [dict(zip(COLUMNS, values, strict=True)) for values in raw]
     for row in rows:
@@ -174,8 +174,8 @@ def _write(changes: list[tuple[dict[str, Any], dict[str, Any]]], now: datetime) 
     tail = " WHERE id = %s AND version = %s"
     same: list[tuple[Any, ...]] = []
     moved_up: list[tuple[Any, ...]] = []
-    updated = _adapt(now)
-    adapt = _adapter()
+    adapt = clock.to_db()
+    updated = adapt(now)
     for row, new in changes:
         at = new["next_check_at"]
         values = (adapt(at) if at is not None else None, new["ladder_stage"], new["version"],
@@ -198,7 +198,7 @@ def _insert_events(events: list[tuple[int, str, str, dict[str, Any]]], actor_id:
         return
     sql = (f"INSERT INTO {_table(CaseEvent)} (case_id, actor_id, action, from_state, to_state, "  # noqa: S608
            "note, data, is_public, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)")
-    created = _adapt(now)
+    created = clock.to_db()(now)
     # SQLite stores the JSON text as Django would (json.dumps); other databases get their adapter.
     if connection.vendor == "sqlite":
         prep: Any = _event_json
@@ -233,20 +233,6 @@ def _event_json(data: dict[str, Any]) -> str:
 
 _ESCAPED = re.compile(r'["\\\x00-\x1f\x7f-\U0010ffff]')
 _EVENT_KEYS = frozenset(("automatic", "clock", "step", "stage", "due", "reason", "level"))
-
-
-def _adapter() -> Any:
-    """The database's form of an aware datetime. SQLite: Django's text in UTC, written out here
-    (Django's adapter, through the connection proxy, cost more than the rest of the update)."""
-    if connection.vendor == "sqlite" and connection.timezone == UTC:
-        return lambda value: str(value.astimezone(UTC).replace(tzinfo=None))
-    return connection.ops.adapt_datetimefield_value
-
-
-def _adapt(value: Any) -> Any:
-    if value is not None:
-        return connection.ops.adapt_datetimefield_value(value)
-    return value
 
 
 def _sweep_batch(ids: list[int], now: datetime, system: Any, resolver: notify.Resolver,
